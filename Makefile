@@ -1,0 +1,75 @@
+# Verifier: `make run` serves the product, `make test` runs every test.
+# Both set up what they need first: a .venv with Python 3.12+, pinned requirements,
+# migrations (with the roles), the demo users and incidents.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Development defaults; anything already in the environment wins.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test setup venv migrate demo lint fmt typecheck bench check-deploy clean worker beat
+
+run: setup ## Set up and serve on http://$(HOST):$(PORT)/
+	@echo
+	@echo "Verifier: log in at http://$(HOST):$(PORT)/admin/ as editor, factchecker or admin."
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL is set: web, Celery worker and beat run together (Procfile)."; \
+		HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile; \
+	else \
+		echo "No REDIS_URL: SQLite unless DATABASE_URL is set, conflict rechecks run in-process."; \
+		$(PY) manage.py runserver $(HOST):$(PORT); \
+	fi
+
+test: venv ## Set up and run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: venv migrate demo
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@PYBIN=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "Creating $(VENV) with $$PYBIN"; rm -rf $(VENV); $$PYBIN -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+migrate: venv
+	$(PY) manage.py migrate --no-input
+
+demo: venv
+	$(PY) manage.py load_demo
+
+worker: venv ## A Celery worker (needs REDIS_URL)
+	$(VENV)/bin/celery -A verifier worker --loglevel=INFO --concurrency=2
+
+beat: venv ## Celery beat: the periodic recheck sweep (needs REDIS_URL)
+	$(VENV)/bin/celery -A verifier beat --loglevel=INFO
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: venv
+	$(VENV)/bin/mypy claims verifier
+
+check-deploy: venv ## manage.py check --deploy with production-like settings
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-$$(openssl rand -hex 32 2>/dev/null || date +%s%N)-not-a-real-key \
+	DJANGO_ALLOWED_HOSTS=verifier.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: venv ## Every benchmark (see README)
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache .ruff_cache .mypy_cache

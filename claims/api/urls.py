@@ -1,0 +1,3 @@
+"""API routes (placeholder until the API lands)."""
+
+urlpatterns: list = []

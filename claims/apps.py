@@ -1,0 +1,28 @@
+"""App configuration for claims: says once at start-up where tasks run."""
+
+import logging
+import os
+import sys
+
+from django.apps import AppConfig
+from django.conf import settings
+
+logger = logging.getLogger("verifier")
+
+
+class ClaimsConfig(AppConfig):
+    name = "claims"
+    verbose_name = "Claims desk"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # runserver's autoreloader starts the app twice; speak only in the serving child.
+        if "runserver" in sys.argv and os.environ.get("RUN_MAIN") != "true":
+            return
+        if settings.TASKS_IN_PROCESS and any(
+            cmd in sys.argv for cmd in ("runserver", "gunicorn")
+        ):
+            logger.warning(
+                "REDIS_URL is not set: conflict rechecks run in this process right after "
+                "each change commits. Set REDIS_URL and run Celery workers to move them out."
+            )

@@ -1,0 +1,298 @@
+"""Which counts about one event conflict, and how well a claim is corroborated.
+
+Pure Python, no Django import: the recheck worker loads one event's claims and
+attributions, turns them into `Count` and `Contradiction` values, calls
+`find_conflicts` and makes the event's open conflict flags match the result.
+The rules follow "Comparing two counts" in ../shared/COUNTS.md.
+
+Conflicts (the caller passes the counts of one event):
+- Counts are compared only within one measure and one counted group (groups are
+  compared by `group_key`). Different measures or groups never conflict.
+- Excluded counts (a rejected attribution, a claim judged false) take no part.
+- Revisions: per (origin, measure, group), among the counts that have a
+  publication time only those with the latest time stay live; counts with no
+  time all stay live. Counts of the same origin are never compared with each
+  other, so a toll that rises from 132 to 160 is an update, not a conflict.
+- A relay carries the origin of the party it relays (the caller sees to that),
+  so relaying a statement never conflicts with the statement.
+- Two counts are compatible when their intervals share a value (an open high is
+  +infinity). The sides of a conflict are the live counts incompatible with at
+  least one live count of another origin in the same (measure, group).
+- A verified contradiction (a source saying a claim is wrong without a figure of
+  its own) makes, or joins, the conflict on its claim's (measure, group) when
+  that claim has a live count from an origin other than the contradicting one.
+- One `Conflict` per (measure, group), with one sentence for the desk. The
+  result depends only on the set of inputs, never on their order, because the
+  worker compares it with the stored flag to decide whether anything changed.
+
+Corroboration status (DESIGN.md: "derived, never typed"): see
+`corroboration_status`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+__all__ = [
+    "Conflict",
+    "Contradiction",
+    "Corroboration",
+    "Count",
+    "Stance",
+    "Support",
+    "Verification",
+    "corroboration_status",
+    "find_conflicts",
+    "group_key",
+    "live_counts",
+]
+
+
+class Stance(StrEnum):
+    ASSERTS = "asserts"
+    CORROBORATES = "corroborates"
+    CONTRADICTS = "contradicts"
+    RELAYS = "relays"
+
+
+class Verification(StrEnum):
+    UNVERIFIED = "unverified"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class Corroboration(StrEnum):
+    UNVERIFIED = "unverified"
+    SINGLE_SOURCE = "single_source"
+    CORROBORATED = "corroborated"
+    CONTESTED = "contested"
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """One figure given for an event: a claim's own count or an attribution's."""
+
+    key: str  # stable id, e.g. "claim:12" or "attribution:40"
+    claim_key: str  # the claim this count belongs to, e.g. "claim:12"
+    origin: str  # origin group of whoever gave it; a relay passes the relayed party's
+    speaker: str  # display name used in sentences, e.g. "JNIM"
+    measure: str
+    group: str  # who was counted; compared through group_key()
+    low: int
+    high: int | None  # None: open, no upper bound
+    published_at: datetime | None
+    stance: Stance = Stance.ASSERTS
+    verification: Verification = Verification.UNVERIFIED
+    excluded: bool = False  # rejected attribution or claim judged false: takes no part
+
+    def __post_init__(self) -> None:
+        # A reversed interval would silently make everything "compatible" or not.
+        if self.high is not None and self.high < self.low:
+            raise ValueError(f"{self.key}: high {self.high} is below low {self.low}")
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """A verified attribution that contradicts a claim without a figure of its own."""
+
+    key: str
+    claim_key: str
+    origin: str
+    speaker: str
+    measure: str
+    group: str
+    claimant: str  # display name of the contradicted claim's claimant
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    measure: str
+    group: str  # group_key() of the counts
+    sides: tuple[Count, ...]  # by low, then high (open last), then key
+    contradictions: tuple[Contradiction, ...]  # by speaker, claimant, key
+    explanation: str
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.sides) | {x.key for x in self.contradictions}
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """One attribution of a claim, as corroboration_status sees it."""
+
+    origin: str
+    stance: Stance
+    verification: Verification
+    low: int | None  # None: the attribution gives no figure of its own
+    high: int | None  # None with a low: open
+
+
+def group_key(group: str) -> str:
+    """The comparison key for counted groups: casefolded, trimmed, single-spaced."""
+    return " ".join(group.casefold().split())
+
+
+# Private copies of claims.counts.compatible/describe (same semantics), kept
+# here so that this module does not depend on one written at the same time.
+def _compatible(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
+    (a_low, a_high), (b_low, b_high) = a, b
+    return (b_high is None or a_low <= b_high) and (a_high is None or b_low <= a_high)
+
+
+def _describe(low: int, high: int | None) -> str:
+    if high is None:
+        return f"at least {low}"
+    if low == high:
+        return f"{low} (exactly)"
+    return f"{low}\N{EN DASH}{high}"
+
+
+def _topic(measure: str, group: str) -> tuple[str, str]:
+    return (measure, group_key(group))
+
+
+def live_counts(counts: Iterable[Count]) -> list[Count]:
+    """The counts that take part, in input order: not excluded, not revised."""
+    # A rejected attribution is excluded even if the caller forgot the flag.
+    taking_part = [c for c in counts if not c.excluded and c.verification != Verification.REJECTED]
+    latest: dict[tuple[str, str, str], datetime] = {}
+    for c in taking_part:
+        if c.published_at is not None:
+            k = (c.origin, *_topic(c.measure, c.group))
+            if k not in latest or c.published_at > latest[k]:
+                latest[k] = c.published_at
+    return [
+        c
+        for c in taking_part
+        if c.published_at is None
+        or c.published_at == latest[(c.origin, *_topic(c.measure, c.group))]
+    ]
+
+
+def _sides(counts: Sequence[Count]) -> tuple[Count, ...]:
+    """The counts incompatible with at least one count of another origin.
+
+    Linear rather than pairwise, since one event may hold thousands of counts:
+    c clashes with another origin's count exactly when some other origin's
+    smallest high is below c.low, or its largest low is above c.high. Keeping
+    the two best origins for each bound answers "best among the other origins".
+    """
+    min_high: dict[str, float] = {}
+    max_low: dict[str, float] = {}
+    for c in counts:
+        high = math.inf if c.high is None else c.high
+        min_high[c.origin] = min(min_high.get(c.origin, math.inf), high)
+        max_low[c.origin] = max(max_low.get(c.origin, -math.inf), c.low)
+    lowest_highs = sorted(min_high.items(), key=lambda item: item[1])[:2]
+    highest_lows = sorted(max_low.items(), key=lambda item: item[1], reverse=True)[:2]
+
+    def other(best: list[tuple[str, float]], origin: str) -> float | None:
+        return next((value for o, value in best if o != origin), None)
+
+    sides = []
+    for c in counts:
+        below = other(lowest_highs, c.origin)
+        above = other(highest_lows, c.origin)
+        if (below is not None and below < c.low) or (
+            above is not None and c.high is not None and above > c.high
+        ):
+            sides.append(c)
+    return tuple(sorted(sides, key=_side_order))
+
+
+def _side_order(c: Count) -> tuple[int, bool, int, str]:
+    return (c.low, c.high is None, c.high or 0, c.key)
+
+
+def _explain(sides: Sequence[Count], contradictions: Sequence[Contradiction]) -> str:
+    # dict.fromkeys: drop repeated parts (same speaker, same interval), keep order.
+    figures = list(dict.fromkeys(f"{c.speaker} says {_describe(c.low, c.high)}" for c in sides))
+    parts = []
+    if figures:
+        verdict = "no figure fits both" if len(figures) <= 2 else "no figure fits them all"
+        parts.append(f"{'; '.join(figures)}: {verdict}")
+    parts.extend(
+        dict.fromkeys(
+            f"{x.speaker} (verified) contradicts {x.claimant}'s claim" for x in contradictions
+        )
+    )
+    return "; ".join(parts) + "."
+
+
+def find_conflicts(
+    counts: Iterable[Count], contradictions: Iterable[Contradiction] = ()
+) -> list[Conflict]:
+    """The conflicts among one event's counts, one per (measure, group), sorted by both.
+
+    `contradictions` are the verified contradicting attributions without a figure;
+    the caller leaves out unverified and rejected ones.
+    """
+    by_topic: dict[tuple[str, str], list[Count]] = defaultdict(list)
+    for c in live_counts(counts):
+        by_topic[_topic(c.measure, c.group)].append(c)
+
+    # Origins with a live count, per (topic, claim): a contradiction needs its
+    # claim to take part, and a party contradicting its own claim revises it.
+    claim_origins: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for topic, topic_counts in by_topic.items():
+        for c in topic_counts:
+            claim_origins[(*topic, c.claim_key)].add(c.origin)
+    against: dict[tuple[str, str], set[Contradiction]] = defaultdict(set)
+    for x in contradictions:
+        topic = _topic(x.measure, x.group)
+        if claim_origins.get((*topic, x.claim_key), set()) - {x.origin}:
+            against[topic].add(x)
+
+    conflicts = []
+    for topic in sorted(by_topic):
+        sides = _sides(by_topic[topic])
+        contra = tuple(sorted(against[topic], key=lambda x: (x.speaker, x.claimant, x.key)))
+        if sides or contra:
+            conflicts.append(Conflict(*topic, sides, contra, _explain(sides, contra)))
+    return conflicts
+
+
+def corroboration_status(
+    *,
+    claimant_origin: str,
+    claim_low: int | None,
+    claim_high: int | None,
+    supports: Iterable[Support],
+    has_open_flag: bool,
+) -> Corroboration:
+    """A claim's corroboration status, derived from its attributions.
+
+    Only verified supports count. A support is independent when its origin is
+    not the claimant's and it does not merely relay the claim (a relay repeats
+    the claimant; a different rendering of it is a translation issue). Then:
+    - CONTESTED: an open conflict flag on the claim, or an independent support
+      that contradicts, or whose figure is incompatible with the claim's;
+    - CORROBORATED: an independent support that corroborates or asserts, with a
+      compatible figure or none;
+    - SINGLE_SOURCE: verified supports, but none independent;
+    - UNVERIFIED: no verified support.
+    A claim without a figure (claim_low None) cannot disagree on a figure.
+    """
+    verified = [s for s in supports if s.verification == Verification.VERIFIED]
+    independent = [s for s in verified if s.origin != claimant_origin and s.stance != Stance.RELAYS]
+
+    def figure_disagrees(s: Support) -> bool:
+        if s.low is None or claim_low is None:
+            return False
+        return not _compatible((s.low, s.high), (claim_low, claim_high))
+
+    if has_open_flag or any(
+        s.stance == Stance.CONTRADICTS or figure_disagrees(s) for s in independent
+    ):
+        return Corroboration.CONTESTED
+    if any(s.stance in (Stance.CORROBORATES, Stance.ASSERTS) for s in independent):
+        return Corroboration.CORROBORATED
+    if verified:
+        return Corroboration.SINGLE_SOURCE
+    return Corroboration.UNVERIFIED

@@ -1,0 +1,59 @@
+"""Every write in Verifier goes through a function here, in one transaction.
+
+Admin actions, API views, management commands and Celery tasks call these; none of
+them saves a model directly. Functions are named ``<entity>_<action>``, take
+keyword arguments, check the actor's permission (``by``; ``None`` is the system),
+record who and why in the history, and mark the events whose conflicts may have
+changed so that a recheck runs after commit.
+"""
+
+from .common import Actor, ServiceError, StaleEdit, TransitionNotAllowed, parse_count_field
+from .editing import (
+    attribution_create,
+    attribution_update,
+    claim_create,
+    claim_update,
+    event_create,
+    event_request_recheck,
+    event_update,
+    source_create,
+    source_update,
+)
+from .recheck import RecheckResult, mark_for_recheck, recheck_event, requeue_stale_rechecks
+from .review import (
+    attribution_reject,
+    attribution_verify,
+    claim_assign,
+    claim_transition,
+    flag_dismiss,
+    flag_resolve,
+    has_independent_corroboration,
+)
+
+__all__ = [
+    "Actor",
+    "RecheckResult",
+    "ServiceError",
+    "StaleEdit",
+    "TransitionNotAllowed",
+    "attribution_create",
+    "attribution_reject",
+    "attribution_update",
+    "attribution_verify",
+    "claim_assign",
+    "claim_create",
+    "claim_transition",
+    "claim_update",
+    "event_create",
+    "event_request_recheck",
+    "event_update",
+    "flag_dismiss",
+    "flag_resolve",
+    "has_independent_corroboration",
+    "mark_for_recheck",
+    "parse_count_field",
+    "recheck_event",
+    "requeue_stale_rechecks",
+    "source_create",
+    "source_update",
+]

@@ -1,0 +1,329 @@
+"""Creating and editing events, sources, claims and attributions.
+
+Each function is one transaction: it checks the actor's permission, validates,
+writes with a history record (who, why), and marks the affected events for a
+conflict recheck. Admin, API, commands and tasks all call these.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from claims.models import Attribution, Claim, Event, Source
+
+from .common import Actor, StaleEdit, parse_count_field, remember, require
+from .recheck import mark_for_recheck
+
+CLAIM_FIELDS = {"event", "claimant", "text", "measure", "group", "count_text", "made_at"}
+ATTRIBUTION_FIELDS = {
+    "source", "stance", "quote", "url", "archive_url", "published_at", "count_text",
+}
+SOURCE_FIELDS = {"name", "kind", "origin", "reliability", "url", "notes"}
+EVENT_FIELDS = {
+    "title", "date", "date_end", "date_precision", "place", "region", "country", "summary",
+}
+
+
+def clean_group(group: str) -> str:
+    group = " ".join((group or "").split())
+    if not group:
+        raise ValidationError({"group": "Say who was counted, e.g. “Wagner mercenaries”."})
+    return group
+
+
+def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
+    # Model validation gives field-named messages for choices, lengths and constraints,
+    # before the database would refuse with a less helpful IntegrityError.
+    obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+
+
+# --- Events ---------------------------------------------------------------------------------
+@transaction.atomic
+def event_create(
+    *,
+    by: Actor,
+    title: str,
+    date: date | None = None,
+    reason: str = "Created",
+    **fields: Any,
+) -> Event:
+    require(by, "claims.add_event")
+    unknown = set(fields) - EVENT_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown event fields: {sorted(unknown)}")
+    event = Event(title=" ".join(title.split()), date=date, **fields)
+    _full_clean(event)
+    remember(event, by, reason)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, by: Actor, reason: str = "Edited", **changes: Any) -> Event:
+    require(by, "claims.change_event")
+    unknown = set(changes) - EVENT_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown event fields: {sorted(unknown)}")
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    for name, value in changes.items():
+        setattr(event, name, value)
+    _full_clean(event)
+    remember(event, by, reason)
+    event.save()
+    return event
+
+
+def event_request_recheck(*, event: Event, by: Actor) -> None:
+    """The "Recheck now" button: mark the event and queue its recheck after commit."""
+    require(by, "claims.recheck_event")
+    with transaction.atomic():
+        mark_for_recheck([event.pk])
+
+
+# --- Sources --------------------------------------------------------------------------------
+@transaction.atomic
+def source_create(
+    *,
+    by: Actor,
+    name: str,
+    kind: str,
+    origin: str = "",
+    reason: str = "Created",
+    **fields: Any,
+) -> Source:
+    require(by, "claims.add_source")
+    unknown = set(fields) - SOURCE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown source fields: {sorted(unknown)}")
+    name = " ".join(name.split())
+    source = Source(name=name, kind=kind, origin=" ".join(origin.split()) or name, **fields)
+    _full_clean(source)
+    remember(source, by, reason)
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_update(*, source: Source, by: Actor, reason: str = "Edited", **changes: Any) -> Source:
+    """Edit a source. A new origin changes who is independent of whom: recheck its events."""
+    require(by, "claims.change_source")
+    unknown = set(changes) - SOURCE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown source fields: {sorted(unknown)}")
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    old_origin = source.origin
+    for name, value in changes.items():
+        setattr(source, name, value)
+    source.origin = " ".join(source.origin.split()) or source.name
+    _full_clean(source)
+    remember(source, by, reason)
+    source.save()
+    if source.origin != old_origin:
+        event_ids = set(Claim.objects.filter(claimant=source).values_list("event_id", flat=True))
+        event_ids |= set(
+            Attribution.objects.filter(source=source).values_list("claim__event_id", flat=True)
+        )
+        mark_for_recheck(event_ids)
+    return source
+
+
+# --- Claims ---------------------------------------------------------------------------------
+@transaction.atomic
+def claim_create(
+    *,
+    by: Actor,
+    event: Event,
+    claimant: Source,
+    measure: str,
+    group: str,
+    count_text: str,
+    text: str = "",
+    made_at: datetime | None = None,
+    url: str = "",
+    quote: str = "",
+    reason: str = "Created",
+) -> Claim:
+    """A new claim with the count parsed from its phrase, and the claimant's attribution.
+
+    The claimant's own statement is an attribution (stance "asserts") so that a
+    fact-checker can verify that the claimant really said it, with its link and quote.
+    """
+    require(by, "claims.add_claim")
+    count = parse_count_field(count_text)
+    claim = Claim(
+        event=event,
+        claimant=claimant,
+        measure=measure,
+        group=clean_group(group),
+        count_text=count.phrase.strip(),
+        count_low=count.low,
+        count_high=count.high,
+        count_qualifier=count.qualifier.value,
+        text=text,
+        made_at=made_at,
+    )
+    _full_clean(claim)
+    remember(claim, by, reason)
+    claim.save()
+    asserts = Attribution(
+        claim=claim,
+        source=claimant,
+        stance=Attribution.Stance.ASSERTS,
+        quote=quote or text,
+        url=url,
+        published_at=made_at,
+    )
+    _full_clean(asserts)
+    remember(asserts, by, reason)
+    asserts.save()
+    mark_for_recheck([event.pk])
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    version: int,
+    by: Actor,
+    reason: str = "Edited",
+    **changes: Any,
+) -> Claim:
+    """Edit a claim's content. ``version`` is the one the editor read; a stale one is refused."""
+    require(by, "claims.change_claim")
+    unknown = set(changes) - CLAIM_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown claim fields: {sorted(unknown)}")
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.version != version:
+        raise StaleEdit(current, version)
+    old_event_id = current.event_id
+    if "count_text" in changes:
+        count = parse_count_field(changes.pop("count_text"))
+        current.count_text = count.phrase.strip()
+        current.count_low, current.count_high = count.low, count.high
+        current.count_qualifier = count.qualifier.value
+    if "group" in changes:
+        changes["group"] = clean_group(changes["group"])
+    old_claimant_id = current.claimant_id
+    new_claimant = changes.get("claimant")
+    if (
+        new_claimant is not None
+        and new_claimant.pk != old_claimant_id
+        and Attribution.objects.filter(claim=current, source=new_claimant).exists()
+    ):
+        raise ValidationError(
+            {"claimant": f"{new_claimant} is already attributed on this claim; edit that instead."}
+        )
+    for name, value in changes.items():
+        setattr(current, name, value)
+    _full_clean(current)
+    current.version += 1
+    remember(current, by, reason)
+    current.save()
+    if current.claimant_id != old_claimant_id:
+        # The claimant's own statement follows the claimant.
+        for asserts in Attribution.objects.filter(
+            claim=current, source_id=old_claimant_id, stance=Attribution.Stance.ASSERTS
+        ):
+            asserts.source_id = current.claimant_id
+            asserts.version += 1
+            remember(asserts, by, f"Claimant changed ({reason})")
+            asserts.save()
+    mark_for_recheck([old_event_id, current.event_id])
+    return current
+
+
+# --- Attributions ---------------------------------------------------------------------------
+def _attribution_count(attribution: Attribution, count_text: str) -> None:
+    count_text = (count_text or "").strip()
+    if not count_text:
+        attribution.count_text = ""
+        attribution.count_low = attribution.count_high = None
+        attribution.count_qualifier = ""
+        return
+    count = parse_count_field(count_text)
+    attribution.count_text = count.phrase.strip()
+    attribution.count_low, attribution.count_high = count.low, count.high
+    attribution.count_qualifier = count.qualifier.value
+
+
+@transaction.atomic
+def attribution_create(
+    *,
+    by: Actor,
+    claim: Claim,
+    source: Source,
+    stance: str,
+    quote: str = "",
+    url: str = "",
+    archive_url: str = "",
+    published_at: datetime | None = None,
+    count_text: str = "",
+    reason: str = "Created",
+) -> Attribution:
+    require(by, "claims.add_attribution")
+    attribution = Attribution(
+        claim=claim,
+        source=source,
+        stance=stance,
+        quote=quote,
+        url=url,
+        archive_url=archive_url,
+        published_at=published_at,
+    )
+    _attribution_count(attribution, count_text)
+    _full_clean(attribution)
+    remember(attribution, by, reason)
+    try:
+        with transaction.atomic():
+            attribution.save()
+    except IntegrityError as exc:  # a concurrent twin got there first
+        raise ValidationError(
+            {"source": "This source is already attributed on this claim."}
+        ) from exc
+    mark_for_recheck([claim.event_id])
+    return attribution
+
+
+@transaction.atomic
+def attribution_update(
+    *,
+    attribution: Attribution,
+    version: int,
+    by: Actor,
+    reason: str = "Edited",
+    **changes: Any,
+) -> Attribution:
+    """Edit what a source said. A changed statement must be verified again."""
+    require(by, "claims.change_attribution")
+    unknown = set(changes) - ATTRIBUTION_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown attribution fields: {sorted(unknown)}")
+    current = Attribution.objects.select_for_update().select_related("claim").get(
+        pk=attribution.pk
+    )
+    if current.version != version:
+        raise StaleEdit(current, version)
+    if "count_text" in changes:
+        _attribution_count(current, changes.pop("count_text"))
+    substantive = {"source", "stance", "quote", "url", "count_text"} & set(changes)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    if substantive and current.verification != Attribution.Verification.UNVERIFIED:
+        current.verification = Attribution.Verification.UNVERIFIED
+        current.verification_note = f"Back to unverified after an edit ({reason})."
+        current.verified_by = None
+        current.verified_at = None
+    _full_clean(current)
+    current.version += 1
+    remember(current, by, reason)
+    current.save()
+    mark_for_recheck([current.claim.event_id])
+    return current
+
+

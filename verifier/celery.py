@@ -1,0 +1,11 @@
+"""The Celery application: workers and beat read their configuration from settings.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verifier.settings")
+
+app = Celery("verifier")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
