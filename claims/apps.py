@@ -19,9 +19,7 @@ class ClaimsConfig(AppConfig):
         # runserver's autoreloader starts the app twice; speak only in the serving child.
         if "runserver" in sys.argv and os.environ.get("RUN_MAIN") != "true":
             return
-        if settings.TASKS_IN_PROCESS and any(
-            cmd in sys.argv for cmd in ("runserver", "gunicorn")
-        ):
+        if settings.TASKS_IN_PROCESS and any(cmd in sys.argv for cmd in ("runserver", "gunicorn")):
             logger.warning(
                 "REDIS_URL is not set: conflict rechecks run in this process right after "
                 "each change commits. Set REDIS_URL and run Celery workers to move them out."

@@ -122,9 +122,7 @@ class Source(models.Model):
             "(JNIM and its media channel are one origin). Defaults to the name."
         ),
     )
-    reliability = models.CharField(
-        max_length=1, choices=Reliability.choices, default=Reliability.F
-    )
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     url = models.URLField(blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -161,7 +159,9 @@ class Claim(models.Model):
     group = models.CharField(max_length=200, help_text='Who was counted: "Wagner mercenaries".')
     count_text = models.CharField(max_length=200, help_text='As written: "at least six".')
     count_low = models.PositiveIntegerField()
-    count_high = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no upper bound.")
+    count_high = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: no upper bound."
+    )
     count_qualifier = models.CharField(max_length=10, choices=Qualifier.choices)
     made_at = models.DateTimeField(null=True, blank=True, help_text="When the claim was made.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)

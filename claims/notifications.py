@@ -71,7 +71,7 @@ def post_flag_webhook(flag_id: int, *, timeout: float = 5.0) -> bool:
         url, data=body, headers={"Content-Type": "application/json"}, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             if not 200 <= response.status < 300:
                 raise WebhookError(f"Webhook answered {response.status}")
     except (urllib.error.URLError, TimeoutError, OSError) as exc:

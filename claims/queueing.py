@@ -36,9 +36,12 @@ def enqueue_rechecks(event_ids: Iterable[int], *, coalesce: bool = True) -> int:
     for event_id in sorted(set(event_ids)):
         key = queued_key(event_id)
         try:
-            if coalesce and not settings.TASKS_IN_PROCESS:
-                if not cache.add(key, 1, timeout=QUEUED_KEY_SECONDS):
-                    continue
+            if (
+                coalesce
+                and not settings.TASKS_IN_PROCESS
+                and not cache.add(key, 1, timeout=QUEUED_KEY_SECONDS)
+            ):
+                continue
             recheck_event.apply_async(
                 args=[event_id],
                 countdown=0 if settings.TASKS_IN_PROCESS else settings.RECHECK_COALESCE_SECONDS,

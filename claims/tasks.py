@@ -24,10 +24,10 @@ TRANSIENT = (DatabaseOperationalError, BrokerOperationalError, ConnectionError, 
     retry_jitter=True,
     max_retries=8,
 )
-def recheck_event(event_id: int) -> dict[str, object] | None:
-    """Make one event's conflict flags match its counts."""
+def recheck_event(event_id: int, force: bool = False) -> dict[str, object] | None:
+    """Make one event's conflict flags match its counts (``force``: even if not marked)."""
     forget_queued(event_id)
-    result = services.recheck_event(event_id=event_id)
+    result = services.recheck_event(event_id=event_id, force=force)
     if result is None:
         return None
     return {

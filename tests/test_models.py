@@ -21,8 +21,14 @@ def source(db: None) -> Source:
 
 def claim_row(event: Event, source: Source, low: int, high: int | None) -> Claim:
     return Claim(
-        event=event, claimant=source, measure="killed", group="Wagner fighters",
-        count_text="x", count_low=low, count_high=high, count_qualifier="exact",
+        event=event,
+        claimant=source,
+        measure="killed",
+        group="Wagner fighters",
+        count_text="x",
+        count_low=low,
+        count_high=high,
+        count_qualifier="exact",
     )
 
 
@@ -61,7 +67,11 @@ def test_one_source_attributed_once_per_claim(event, source) -> None:
 def test_one_open_flag_per_event_measure_and_group(event) -> None:
     def flag(status: str = "open", group: str = "wagner fighters") -> ConflictFlag:
         return ConflictFlag.objects.create(
-            event=event, measure="killed", group=group, status=status, explanation="e",
+            event=event,
+            measure="killed",
+            group=group,
+            status=status,
+            explanation="e",
             fingerprint="f",
         )
 

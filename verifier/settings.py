@@ -37,7 +37,7 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it (a long random string) or run with "
             "DJANGO_DEBUG=1 for development, which uses a fixed development key."
         )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if DEBUG and not ALLOWED_HOSTS:

@@ -63,7 +63,9 @@ def parse_count_field(phrase: str, *, field: str = "count_text") -> CountRange:
     parsed = parse_count(phrase)
     if parsed is None:
         raise ValidationError(
-            {field: f"“{phrase}” gives no count. Write it as the source did, e.g. "
-             "“at least six”, “nearly 50”, “several”, “between 10 and 20”."}
+            {
+                field: f"“{phrase}” gives no count. Write it as the source did, e.g. "
+                "“at least six”, “nearly 50”, “several”, “between 10 and 20”."
+            }
         )
     return parsed

@@ -20,11 +20,24 @@ from .recheck import mark_for_recheck
 
 CLAIM_FIELDS = {"event", "claimant", "text", "measure", "group", "count_text", "made_at"}
 ATTRIBUTION_FIELDS = {
-    "source", "stance", "quote", "url", "archive_url", "published_at", "count_text",
+    "source",
+    "stance",
+    "quote",
+    "url",
+    "archive_url",
+    "published_at",
+    "count_text",
 }
 SOURCE_FIELDS = {"name", "kind", "origin", "reliability", "url", "notes"}
 EVENT_FIELDS = {
-    "title", "date", "date_end", "date_precision", "place", "region", "country", "summary",
+    "title",
+    "date",
+    "date_end",
+    "date_precision",
+    "place",
+    "region",
+    "country",
+    "summary",
 }
 
 
@@ -304,9 +317,7 @@ def attribution_update(
     unknown = set(changes) - ATTRIBUTION_FIELDS
     if unknown:
         raise TypeError(f"Unknown attribution fields: {sorted(unknown)}")
-    current = Attribution.objects.select_for_update().select_related("claim").get(
-        pk=attribution.pk
-    )
+    current = Attribution.objects.select_for_update().select_related("claim").get(pk=attribution.pk)
     if current.version != version:
         raise StaleEdit(current, version)
     if "count_text" in changes:
@@ -325,5 +336,3 @@ def attribution_update(
     current.save()
     mark_for_recheck([current.claim.event_id])
     return current
-
-

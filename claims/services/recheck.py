@@ -67,84 +67,115 @@ def origin_key(origin: str) -> str:
     return " ".join(origin.casefold().split())
 
 
+CLAIM_COLUMNS = (
+    "id",
+    "claimant__origin",
+    "claimant__name",
+    "measure",
+    "group",
+    "count_text",
+    "count_low",
+    "count_high",
+    "made_at",
+    "verdict",
+)
+ATTRIBUTION_COLUMNS = (
+    "id",
+    "claim_id",
+    "source__origin",
+    "source__name",
+    "stance",
+    "count_text",
+    "count_low",
+    "count_high",
+    "published_at",
+    "verification",
+)
+
+
 def build_inputs(
-    claims: Iterable[Claim], attributions: Iterable[Attribution]
+    claims: Iterable[dict[str, Any]], attributions: Iterable[dict[str, Any]]
 ) -> tuple[list[conflicts.Count], list[conflicts.Contradiction], dict[str, dict[str, Any]]]:
-    """Turn one event's rows into the pure rules' inputs, plus what a flag shows per count."""
+    """Turn one event's rows into the pure rules' inputs, plus what a flag shows per count.
+
+    Rows are plain dicts (``CLAIM_COLUMNS``, ``ATTRIBUTION_COLUMNS``): an event can hold
+    thousands of counts, and building model instances would cost more than the rules.
+    """
     counts: list[conflicts.Count] = []
     contradictions: list[conflicts.Contradiction] = []
     shown: dict[str, dict[str, Any]] = {}
-    claim_by_id: dict[int, Claim] = {}
+    claim_by_id: dict[int, dict[str, Any]] = {}
     for claim in claims:
-        claim_by_id[claim.pk] = claim
-        key = f"claim:{claim.pk}"
+        claim_by_id[claim["id"]] = claim
+        key = f"claim:{claim['id']}"
+        origin = claim["claimant__origin"]
         counts.append(
             conflicts.Count(
                 key=key,
                 claim_key=key,
-                origin=origin_key(claim.claimant.origin),
-                speaker=claim.claimant.origin,
-                measure=claim.measure,
-                group=claim.group,
-                low=claim.count_low,
-                high=claim.count_high,
-                published_at=claim.made_at,
-                excluded=claim.verdict == Claim.Verdict.FALSE,
+                origin=origin_key(origin),
+                speaker=origin,
+                measure=claim["measure"],
+                group=claim["group"],
+                low=claim["count_low"],
+                high=claim["count_high"],
+                published_at=claim["made_at"],
+                excluded=claim["verdict"] == Claim.Verdict.FALSE,
             )
         )
         shown[key] = {
             "key": key,
-            "speaker": claim.claimant.origin,
-            "source": claim.claimant.name,
-            "count_text": claim.count_text,
-            "low": claim.count_low,
-            "high": claim.count_high,
-            "claim_id": claim.pk,
+            "speaker": origin,
+            "source": claim["claimant__name"],
+            "count_text": claim["count_text"],
+            "low": claim["count_low"],
+            "high": claim["count_high"],
+            "claim_id": claim["id"],
             "attribution_id": None,
         }
-    for attribution in attributions:
-        claim = claim_by_id.get(attribution.claim_id)
+    for row in attributions:
+        claim = claim_by_id.get(row["claim_id"])
         if claim is None:
             continue
         # A relay is the relayed party speaking, not an independent witness.
-        relays = attribution.stance == Attribution.Stance.RELAYS
-        origin = claim.claimant.origin if relays else attribution.source.origin
-        key = f"attribution:{attribution.pk}"
-        claim_key = f"claim:{claim.pk}"
+        relays = row["stance"] == Attribution.Stance.RELAYS
+        origin = claim["claimant__origin"] if relays else row["source__origin"]
+        key = f"attribution:{row['id']}"
+        claim_key = f"claim:{claim['id']}"
         excluded = (
-            attribution.verification == Attribution.Verification.REJECTED
-            or claim.verdict == Claim.Verdict.FALSE
+            row["verification"] == Attribution.Verification.REJECTED
+            or claim["verdict"] == Claim.Verdict.FALSE
         )
-        if attribution.count_low is not None:
+        if row["count_low"] is not None:
             counts.append(
                 conflicts.Count(
                     key=key,
                     claim_key=claim_key,
                     origin=origin_key(origin),
                     speaker=origin,
-                    measure=claim.measure,
-                    group=claim.group,
-                    low=attribution.count_low,
-                    high=attribution.count_high,
-                    published_at=attribution.published_at,
-                    stance=conflicts.Stance(attribution.stance),
-                    verification=conflicts.Verification(attribution.verification),
+                    measure=claim["measure"],
+                    group=claim["group"],
+                    low=row["count_low"],
+                    high=row["count_high"],
+                    published_at=row["published_at"],
+                    stance=conflicts.Stance(row["stance"]),
+                    verification=conflicts.Verification(row["verification"]),
                     excluded=excluded,
                 )
             )
             shown[key] = {
                 "key": key,
                 "speaker": origin,
-                "source": attribution.source.name,
-                "count_text": attribution.count_text,
-                "low": attribution.count_low,
-                "high": attribution.count_high,
-                "claim_id": claim.pk,
-                "attribution_id": attribution.pk,
+                "source": row["source__name"],
+                "count_text": row["count_text"],
+                "low": row["count_low"],
+                "high": row["count_high"],
+                "claim_id": claim["id"],
+                "attribution_id": row["id"],
             }
         elif (
-            attribution.stance == Attribution.Stance.CONTRADICTS
-            and attribution.verification == Attribution.Verification.VERIFIED
+            row["stance"] == Attribution.Stance.CONTRADICTS
+            and row["verification"] == Attribution.Verification.VERIFIED
             and not excluded
         ):
             contradictions.append(
@@ -152,21 +183,21 @@ def build_inputs(
                     key=key,
                     claim_key=claim_key,
                     origin=origin_key(origin),
-                    speaker=attribution.source.name,
-                    measure=claim.measure,
-                    group=claim.group,
-                    claimant=claim.claimant.origin,
+                    speaker=row["source__name"],
+                    measure=claim["measure"],
+                    group=claim["group"],
+                    claimant=claim["claimant__origin"],
                 )
             )
             shown[key] = {
                 "key": key,
-                "speaker": attribution.source.name,
-                "source": attribution.source.name,
+                "speaker": row["source__name"],
+                "source": row["source__name"],
                 "count_text": "",
                 "low": None,
                 "high": None,
-                "claim_id": claim.pk,
-                "attribution_id": attribution.pk,
+                "claim_id": claim["id"],
+                "attribution_id": row["id"],
                 "contradicts": True,
             }
     return counts, contradictions, shown
@@ -179,15 +210,23 @@ def fingerprint(conflict: conflicts.Conflict) -> str:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
-def recheck_event(*, event_id: int) -> RecheckResult | None:
-    """Make the event's open flags match its counts. Idempotent; None if the event is gone."""
+def recheck_event(*, event_id: int, force: bool = False) -> RecheckResult | None:
+    """Make the event's open flags match its counts. Idempotent; None if the event is gone.
+
+    An event that is not marked has had every committed change seen by an earlier
+    recheck (writers mark in their own transaction; only a recheck holding the lock
+    clears the mark), so the rechecks queued by a burst after the first cost one
+    locked read. ``force`` rechecks anyway (benchmarks, repairs).
+    """
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(pk=event_id).first()
         if event is None:
             return None
-        claims = list(Claim.objects.filter(event_id=event_id).select_related("claimant"))
-        attributions = list(
-            Attribution.objects.filter(claim__event_id=event_id).select_related("source")
+        if event.needs_recheck_since is None and not force:
+            return RecheckResult(event_id, (), (), ())
+        claims = Claim.objects.filter(event_id=event_id).values(*CLAIM_COLUMNS)
+        attributions = Attribution.objects.filter(claim__event_id=event_id).values(
+            *ATTRIBUTION_COLUMNS
         )
         counts, contradictions, shown = build_inputs(claims, attributions)
         wanted = {(c.measure, c.group): c for c in conflicts.find_conflicts(counts, contradictions)}
@@ -199,7 +238,9 @@ def recheck_event(*, event_id: int) -> RecheckResult | None:
                 Q(status=ConflictFlag.Status.OPEN) | Q(closed_by__isnull=False)
             )
         )
-        open_flags = {(f.measure, f.group): f for f in flags if f.status == ConflictFlag.Status.OPEN}
+        open_flags = {
+            (f.measure, f.group): f for f in flags if f.status == ConflictFlag.Status.OPEN
+        }
         settled = {(f.measure, f.group, f.fingerprint) for f in flags if f.closed_by_id}
 
         now = timezone.now()

@@ -86,7 +86,9 @@ def claim_transition(
     reason = note or transition.label
     if action == "give_verdict":
         if verdict not in {v.value for v in Verdict}:
-            raise ValidationError({"verdict": "Choose a verdict: confirmed, disputed, false or unverifiable."})
+            raise ValidationError(
+                {"verdict": "Choose a verdict: confirmed, disputed, false or unverifiable."}
+            )
         if verdict == Verdict.CONFIRMED:
             attributions = list(current.attributions.select_related("source"))
             if not has_independent_corroboration(current, attributions):
@@ -122,7 +124,9 @@ def claim_transition(
 
 
 @transaction.atomic
-def claim_assign(*, claim: Claim, assignee: object | None, by: Actor, version: int | None = None) -> Claim:
+def claim_assign(
+    *, claim: Claim, assignee: object | None, by: Actor, version: int | None = None
+) -> Claim:
     """Give a claim to a fact-checker or editor (or to nobody)."""
     require(by, "claims.assign_claim")
     current = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -147,9 +151,7 @@ def _verification(
     attribution: Attribution, by: Actor, state: str, note: str, version: int | None
 ) -> Attribution:
     require(by, "claims.verify_attribution")
-    current = Attribution.objects.select_for_update().select_related("claim").get(
-        pk=attribution.pk
-    )
+    current = Attribution.objects.select_for_update().select_related("claim").get(pk=attribution.pk)
     if version is not None and current.version != version:
         raise StaleEdit(current, version)
     current.verification = state

@@ -20,15 +20,31 @@ from claims.models import Attribution, Claim, Event, Source
 
 SOURCES: list[dict[str, str]] = [
     {"name": "JNIM", "kind": "party", "origin": "JNIM", "reliability": "E"},
-    {"name": "az-Zallaqa (JNIM media channel)", "kind": "party", "origin": "JNIM",
-     "reliability": "E"},
-    {"name": "Local security official (anonymous)", "kind": "anonymous_official",
-     "origin": "Malian security services", "reliability": "C"},
-    {"name": "Associated Press", "kind": "news_outlet", "origin": "Associated Press",
-     "reliability": "B"},
+    {
+        "name": "az-Zallaqa (JNIM media channel)",
+        "kind": "party",
+        "origin": "JNIM",
+        "reliability": "E",
+    },
+    {
+        "name": "Local security official (anonymous)",
+        "kind": "anonymous_official",
+        "origin": "Malian security services",
+        "reliability": "C",
+    },
+    {
+        "name": "Associated Press",
+        "kind": "news_outlet",
+        "origin": "Associated Press",
+        "reliability": "B",
+    },
     {"name": "CSP-DPA", "kind": "party", "origin": "CSP-DPA", "reliability": "E"},
-    {"name": "Malian armed forces (FAMa)", "kind": "military", "origin": "Malian state",
-     "reliability": "D"},
+    {
+        "name": "Malian armed forces (FAMa)",
+        "kind": "military",
+        "origin": "Malian state",
+        "reliability": "D",
+    },
 ]
 
 EVENTS: list[dict[str, Any]] = [
@@ -70,14 +86,25 @@ CLAIMS: list[dict[str, Any]] = [
         "ambush on their convoy on Thursday.",
         "made_at": at(21, 11),
         "attributions": [
-            {"source": "az-Zallaqa (JNIM media channel)", "stance": "asserts",
-             "count_text": "at least six", "quote": "Statement on the group's channel."},
-            {"source": "Local security official (anonymous)", "stance": "corroborates",
-             "count_text": "several",
-             "quote": "Confirms an attack on Russian forces that day and several personnel "
-             "dead, at a checkpoint rather than on a convoy."},
-            {"source": "Associated Press", "stance": "relays", "count_text": "at least six",
-             "quote": "Reports JNIM's statement and the official's account."},
+            {
+                "source": "az-Zallaqa (JNIM media channel)",
+                "stance": "asserts",
+                "count_text": "at least six",
+                "quote": "Statement on the group's channel.",
+            },
+            {
+                "source": "Local security official (anonymous)",
+                "stance": "corroborates",
+                "count_text": "several",
+                "quote": "Confirms an attack on Russian forces that day and several personnel "
+                "dead, at a checkpoint rather than on a convoy.",
+            },
+            {
+                "source": "Associated Press",
+                "stance": "relays",
+                "count_text": "at least six",
+                "quote": "Reports JNIM's statement and the official's account.",
+            },
         ],
     },
     {
@@ -104,8 +131,7 @@ CLAIMS: list[dict[str, Any]] = [
         "measure": "killed",
         "group": "Wagner fighters",
         "count_text": "nearly 50",
-        "text": "The wire service later put the Wagner dead near the Algerian border at "
-        "nearly 50.",
+        "text": "The wire service later put the Wagner dead near the Algerian border at nearly 50.",
         "made_at": at(21, 11),
     },
     {
@@ -136,8 +162,13 @@ CLAIMS: list[dict[str, Any]] = [
         "made_at": at(28, 7),
         "attributions": [
             # A later figure from the same origin revises the first: not a conflict.
-            {"source": "CSP-DPA", "stance": "asserts", "count_text": "nine",
-             "published_at": at(1, 8), "quote": "A later statement raises its own toll."},
+            {
+                "source": "CSP-DPA",
+                "stance": "asserts",
+                "count_text": "nine",
+                "published_at": at(1, 8),
+                "quote": "A later statement raises its own toll.",
+            },
         ],
     },
 ]
@@ -157,8 +188,9 @@ class Command(BaseCommand):
             sources = {s["name"]: self.source(s) for s in SOURCES}
             events = {e["title"]: self.event(e) for e in EVENTS}
             created = sum(self.claim(c, events, sources) for c in CLAIMS)
-        self.stdout.write(f"Demo data: {len(events)} events, {len(sources)} sources, "
-                          f"{created} new claims.")
+        self.stdout.write(
+            f"Demo data: {len(events)} events, {len(sources)} sources, {created} new claims."
+        )
         self.users()
 
     def source(self, spec: dict[str, str]) -> Source:
@@ -169,16 +201,24 @@ class Command(BaseCommand):
         existing = Event.objects.filter(title=spec["title"]).first()
         return existing or services.event_create(by=None, reason="Demo data", **spec)
 
-    def claim(self, spec: dict[str, Any], events: dict[str, Event],
-              sources: dict[str, Source]) -> int:
+    def claim(
+        self, spec: dict[str, Any], events: dict[str, Event], sources: dict[str, Source]
+    ) -> int:
         event, claimant = events[spec["event"]], sources[spec["claimant"]]
-        if Claim.objects.filter(event=event, claimant=claimant, measure=spec["measure"],
-                                group=spec["group"]).exists():
+        if Claim.objects.filter(
+            event=event, claimant=claimant, measure=spec["measure"], group=spec["group"]
+        ).exists():
             return 0
         claim = services.claim_create(
-            by=None, event=event, claimant=claimant, measure=spec["measure"],
-            group=spec["group"], count_text=spec["count_text"], text=spec["text"],
-            made_at=spec["made_at"], reason="Demo data",
+            by=None,
+            event=event,
+            claimant=claimant,
+            measure=spec["measure"],
+            group=spec["group"],
+            count_text=spec["count_text"],
+            text=spec["text"],
+            made_at=spec["made_at"],
+            reason="Demo data",
         )
         for a in spec.get("attributions", []):
             source = sources[a["source"]]
@@ -186,15 +226,24 @@ class Command(BaseCommand):
                 # The claimant's own later statement: put the figure on its attribution.
                 asserts = Attribution.objects.get(claim=claim, source=source)
                 services.attribution_update(
-                    attribution=asserts, version=asserts.version, by=None, reason="Demo data",
-                    count_text=a["count_text"], published_at=a.get("published_at"),
+                    attribution=asserts,
+                    version=asserts.version,
+                    by=None,
+                    reason="Demo data",
+                    count_text=a["count_text"],
+                    published_at=a.get("published_at"),
                     quote=a.get("quote", ""),
                 )
                 continue
             services.attribution_create(
-                by=None, claim=claim, source=source, stance=a["stance"],
-                count_text=a.get("count_text", ""), quote=a.get("quote", ""),
-                published_at=a.get("published_at"), reason="Demo data",
+                by=None,
+                claim=claim,
+                source=source,
+                stance=a["stance"],
+                count_text=a.get("count_text", ""),
+                quote=a.get("quote", ""),
+                published_at=a.get("published_at"),
+                reason="Demo data",
             )
         return 1
 

@@ -1,0 +1,347 @@
+"""Benchmark the conflict pipeline on PostgreSQL and Redis (issue 4).
+
+(a) One event's recheck with 10 .. 10,000 counts: queries per recheck, median time,
+    and the ratio to a bare SELECT of the same rows, measured in the same run.
+(b) A burst of edits over many events with two real worker processes: time to drain,
+    rechecks run per event, and the latency from commit to flag (idle and in the burst).
+
+    .venv/bin/python bench/conflicts.py            # full: 10,000 edits over 1,000 events
+    .venv/bin/python bench/conflicts.py --quick    # 1,000 edits over 100 events
+
+Uses the database `verifier_bench` (created if missing) and Redis db 14; it never touches
+the development or test databases. Needs PostgreSQL and Redis (see README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+os.environ["DATABASE_URL"] = f"{PG}/verifier_bench"
+os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verifier.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+LOGS = ROOT / "test-artifacts" / "bench"
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname='verifier_bench'").fetchone():
+            conn.execute("CREATE DATABASE verifier_bench")
+
+
+def setup_django() -> None:
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def fresh() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE claims_conflictflag, claims_attribution, claims_claim, claims_source, "
+            "claims_event, claims_historicalconflictflag, claims_historicalattribution, "
+            "claims_historicalclaim, claims_historicalsource, claims_historicalevent CASCADE"
+        )
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+
+def build_event(n: int, title: str, origins: int = 40) -> int:
+    """An event with n counts (claims) from `origins` origins; some figures conflict."""
+    from claims.models import Attribution, Claim, Event, Source
+
+    event = Event.objects.create(title=title)
+    sources = Source.objects.bulk_create(
+        [
+            Source(name=f"{title} source {i}", kind="party", origin=f"{title} origin {i}")
+            for i in range(origins)
+        ]
+    )
+    rng = random.Random(n)
+    claims = []
+    for i in range(n):
+        low = rng.choice([6, 7, 40, 45, 50, 84, 100])
+        high = rng.choice([low, low + 5, None])
+        claims.append(
+            Claim(
+                event=event,
+                claimant=sources[i % origins],
+                measure="killed",
+                group=rng.choice(["Wagner fighters", "Malian soldiers"]),
+                count_text=str(low),
+                count_low=low,
+                count_high=high,
+                count_qualifier="exact",
+            )
+        )
+    claims = Claim.objects.bulk_create(claims, batch_size=2000)
+    Attribution.objects.bulk_create(
+        [Attribution(claim=c, source=c.claimant, stance="asserts") for c in claims],
+        batch_size=2000,
+    )
+    return event.pk
+
+
+def bare_select(event_id: int) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT c.id, s.origin, s.name, c.measure, c."group", c.count_text, c.count_low, '
+            "c.count_high, c.made_at, c.verdict FROM claims_claim c JOIN claims_source s "
+            "ON s.id = c.claimant_id WHERE c.event_id = %s",
+            [event_id],
+        )
+        cursor.fetchall()
+        cursor.execute(
+            "SELECT a.id, a.claim_id, s.origin, s.name, a.stance, a.count_text, a.count_low, "
+            "a.count_high, a.published_at, a.verification FROM claims_attribution a "
+            "JOIN claims_claim c ON c.id = a.claim_id JOIN claims_source s ON s.id = a.source_id "
+            "WHERE c.event_id = %s",
+            [event_id],
+        )
+        cursor.fetchall()
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def part_a(sizes: list[int]) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims import services
+
+    rows = [
+        "| counts | queries/recheck | recheck (ms, median) | bare SELECT (ms) | ratio |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for n in sizes:
+        event_id = build_event(n, f"Event with {n} counts")
+        services.recheck_event(event_id=event_id, force=True)  # opens the flags once
+        with CaptureQueriesContext(connection) as queries:
+            services.recheck_event(event_id=event_id, force=True)
+        repeat = 15 if n <= 1000 else 7
+        recheck = median_time(
+            lambda event_id=event_id: services.recheck_event(event_id=event_id, force=True),
+            repeat,
+        )
+        bare = median_time(lambda event_id=event_id: bare_select(event_id), repeat)
+        rows.append(
+            f"| {n:,} | {len(queries)} | {recheck * 1000:.1f} | {bare * 1000:.1f} | "
+            f"{recheck / bare:.2f} |"
+        )
+        print(rows[-1], flush=True)
+    return rows
+
+
+def start_worker(name: str) -> subprocess.Popen[bytes]:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = open(LOGS / f"{name}.log", "wb")  # noqa: SIM115
+    env = {**os.environ, "LOG_LEVEL": "INFO"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "verifier",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{name}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_workers(names: list[str]) -> None:
+    from verifier.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=0.5) or []
+        seen = {next(iter(r)).split("@")[0] for r in replies}
+        if set(names) <= seen:
+            return
+    raise RuntimeError("workers did not start")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def edit_to_conflict(claim, count: str) -> float:
+    from claims import services
+
+    services.claim_update(claim=claim, version=claim.version, by=None, count_text=count)
+    return time.time()
+
+
+def wait_flag(event_id: int, timeout: float = 30) -> float:
+    from claims.models import ConflictFlag
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        flag = ConflictFlag.objects.open().filter(event_id=event_id).first()
+        if flag:
+            return flag.opened_at.timestamp()
+        time.sleep(0.005)
+    raise RuntimeError(f"no flag on event {event_id}")
+
+
+def part_b(n_events: int, n_edits: int) -> list[str]:
+    from claims import services
+    from claims.models import Claim, ConflictFlag, Event
+
+    fresh()
+    workers = [start_worker("bench-w1"), start_worker("bench-w2")]
+    try:
+        wait_workers(["bench-w1", "bench-w2"])
+        jnim = services.source_create(by=None, name="JNIM", kind="party")
+        csp = services.source_create(by=None, name="CSP-DPA", kind="party")
+
+        def make(title: str) -> tuple[int, Claim]:
+            event = services.event_create(by=None, title=title)
+            services.claim_create(
+                by=None,
+                event=event,
+                claimant=jnim,
+                measure="killed",
+                group="Wagner fighters",
+                count_text="50",
+            )
+            other = services.claim_create(
+                by=None,
+                event=event,
+                claimant=csp,
+                measure="killed",
+                group="Wagner fighters",
+                count_text="about 50",
+            )
+            return event.pk, other
+
+        # Idle latency: one edit at a time on a quiet system.
+        idle = []
+        for i in range(20):
+            event_id, claim = make(f"Idle {i}")
+            time.sleep(1.5)  # let the creation's recheck finish
+            committed = edit_to_conflict(claim, "84")
+            idle.append(wait_flag(event_id) - committed)
+
+        events = [make(f"Burst {i}") for i in range(n_events)]
+        time.sleep(3)
+        for log in LOGS.glob("bench-w*.log"):
+            log.write_text("")  # count only the burst's rechecks
+        per_event = n_edits // n_events
+        committed_at: dict[int, float] = {}
+        claims = {event_id: claim for event_id, claim in events}
+        start = time.monotonic()
+        for round_ in range(per_event):
+            last = round_ == per_event - 1
+            for event_id, _ in events:
+                claim = Claim.objects.get(pk=claims[event_id].pk)
+                # Figures that stay compatible, then a last edit that conflicts.
+                count = "84" if last else f"about {48 + round_ % 3}"
+                committed_at[event_id] = edit_to_conflict(claim, count)
+        edits_done = time.monotonic() - start
+
+        def drained() -> bool:
+            return (
+                ConflictFlag.objects.open().filter(event__title__startswith="Burst").count()
+                == n_events
+                and not Event.objects.filter(needs_recheck_since__isnull=False).exists()
+            )
+
+        deadline = time.monotonic() + 300
+        while not drained() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        drain = time.monotonic() - start
+        burst = []
+        for flag in ConflictFlag.objects.open().filter(event__title__startswith="Burst"):
+            burst.append(flag.opened_at.timestamp() - committed_at[flag.event_id])
+        time.sleep(2)
+        runs: Counter[int] = Counter()
+        pattern = re.compile(r"recheck_event\[.*succeeded .*'event': (\d+)")
+        for log in LOGS.glob("bench-w*.log"):
+            for line in log.read_text(errors="replace").splitlines():
+                match = pattern.search(line)
+                if match:
+                    runs[int(match.group(1))] += 1
+        burst_ids = {event_id for event_id, _ in events}
+        per = [runs.get(event_id, 0) for event_id in burst_ids]
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
+    return [
+        "| measure | value | target |",
+        "|---|---:|---:|",
+        f"| edits / events | {n_edits:,} / {n_events:,} | |",
+        f"| time to make the edits (s) | {edits_done:.1f} | |",
+        f"| time to drain, from the first edit (s) | {drain:.1f} | |",
+        f"| rechecks per event, median / max | {statistics.median(per):.0f} / {max(per)} | ≤ 3 |",
+        f"| commit → flag, idle, p50 / p95 (s) | {percentile(idle, 0.5):.2f} / "
+        f"{percentile(idle, 0.95):.2f} | p95 < 1 |",
+        f"| commit → flag, in the burst, p50 / p95 (s) | {percentile(burst, 0.5):.2f} / "
+        f"{percentile(burst, 0.95):.2f} | p95 < 5 |",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--part", choices=["a", "b", "both"], default="both")
+    args = parser.parse_args()
+    setup_django()
+    out = []
+    if args.part in {"a", "both"}:
+        fresh()
+        print("(a) one event's recheck", flush=True)
+        out += part_a([10, 100, 1000] if args.quick else [10, 100, 1000, 10000])
+    if args.part in {"b", "both"}:
+        print("(b) a burst of edits with two workers", flush=True)
+        out += [""] + (part_b(100, 1000) if args.quick else part_b(1000, 10000))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

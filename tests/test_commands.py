@@ -1,0 +1,206 @@
+"""Management commands: load_demo, import_claims and conflicts, as an operator runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import data_path
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from claims import services
+from claims.models import Attribution, Claim, ConflictFlag, Event, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str, **options: Any) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def recheck_all() -> None:
+    # With REDIS_URL set the rechecks are queued for workers that these tests don't run.
+    for event_id in Event.objects.values_list("pk", flat=True):
+        services.recheck_event(event_id=event_id, force=True)
+
+
+def snapshot() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Event, Source, Claim, Attribution, User))
+
+
+# --- load_demo ------------------------------------------------------------------------------
+def test_load_demo_twice_creates_everything_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-123")
+    out, _ = run("load_demo")
+    assert "editor: password demo-pass-123" in out
+    first = snapshot()
+    assert first[0] == 2 and first[2] >= 7
+    run("load_demo")
+    assert snapshot() == first
+
+    editor = User.objects.get(username="editor")
+    assert editor.check_password("demo-pass-123")
+    assert editor.has_perm("claims.give_verdict")
+    assert User.objects.get(username="factchecker").has_perm("claims.verify_attribution")
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_load_demo_prints_generated_passwords_when_none_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    out, _ = run("load_demo")
+    password = re.search(r"editor: password (\S+)", out).group(1)
+    assert len(password) >= 10
+    assert User.objects.get(username="editor").check_password(password)
+
+
+def test_the_demo_shows_the_conflicts_the_desk_must_see() -> None:
+    run("load_demo")
+    recheck_all()
+    out, _ = run("conflicts", "--format", "json")
+    flags = {(f["event"], f["group"]): f for f in json.loads(out)}
+    assert set(flags) == {
+        ("Battle of Tinzaouaten", "wagner fighters"),
+        ("Battle of Tinzaouaten", "malian soldiers"),
+    }
+    wagner = flags[("Battle of Tinzaouaten", "wagner fighters")]
+    # 84 fits neither 50 nor "nearly 50"; JNIM and the wire agree with each other.
+    assert wagner["claimants"] == ["Associated Press", "CSP-DPA", "JNIM"]
+    # The Mopti ambush is consistent ("at least six" and "several"), and the CSP's own
+    # toll rising from seven to nine is a revision.
+    assert not ConflictFlag.objects.filter(event__title__startswith="Ambush").exists()
+
+
+# --- import_claims --------------------------------------------------------------------------
+NAIVE_MEASURES = ("killed", "injured", "missing")
+
+
+def base_name(claimant: str) -> str:
+    return re.split(r" \(|,", claimant, maxsplit=1)[0].strip()
+
+
+def dev_events_as_import_file(tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
+    events = [json.loads(line) for line in data_path("events.dev.jsonl").read_text().splitlines()]
+    lines = []
+    for event in events:
+        for claim in event["claims"]:
+            low, high = claim["count_low"], claim["count_high"]
+            lines.append(
+                {
+                    "event": event["event"],
+                    "place": event["place"],
+                    "claimant": claim["claimant"],
+                    # The naive rule takes claimant variants with one base name as one origin.
+                    "origin": base_name(claim["claimant"]),
+                    "measure": "killed",
+                    "group": claim["what"],
+                    # The interval as a phrase our parser reads back exactly.
+                    "count_text": f"{low}"
+                    if low == high
+                    else (f"at least {low}" if high is None else f"between {low} and {high}"),
+                    "text": claim["text"],
+                    "source_url": claim["source_url"],
+                }
+            )
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    return path, events
+
+
+def test_dev_events_through_import_give_the_naive_conflicts(tmp_path: Path) -> None:
+    path, events = dev_events_as_import_file(tmp_path)
+    _, err = run("import_claims", str(path))
+    assert err == "", err
+    recheck_all()
+    for event in events:
+        expected = {what for what, conflict in event["conflict_by_measure"].items() if conflict}
+        flagged = {f.group for f in ConflictFlag.objects.open().filter(event__title=event["event"])}
+        assert flagged == {" ".join(w.casefold().split()) for w in expected}, event["event"]
+
+
+def test_reimporting_the_same_file_creates_nothing(tmp_path: Path) -> None:
+    path, _ = dev_events_as_import_file(tmp_path)
+    run("import_claims", str(path))
+    before = snapshot()
+    out, _ = run("import_claims", str(path))
+    assert snapshot() == before
+    assert "0 claims created" in out
+
+
+def test_bad_lines_are_reported_and_the_good_ones_go_in(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = {
+        "event": "Ambush",
+        "claimant": "JNIM",
+        "measure": "killed",
+        "count_text": "six",
+        "group": "Wagner fighters",
+    }
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps(good),
+                json.dumps({**good, "claimant": "CSP-DPA", "count_text": "heavy losses"}),
+                "{not json",
+                json.dumps({**good, "claimant": "FAMa", "measure": "vanished"}),
+                json.dumps({"event": "Ambush", "measure": "killed", "count_text": "3"}),
+                json.dumps(
+                    {
+                        **good,
+                        "claimant": "Official",
+                        "stance": "corroborates",
+                        "claim_by": "JNIM",
+                        "count_text": "several",
+                    }
+                ),
+                json.dumps(
+                    {
+                        **good,
+                        "claimant": "Nobody",
+                        "stance": "contradicts",
+                        "claim_by": "Somebody else",
+                    }
+                ),
+            ]
+        )
+    )
+    with pytest.raises(CommandError, match="5 of 7 lines failed"):
+        run("import_claims", str(path))
+    claim = Claim.objects.get()
+    assert (claim.claimant.name, claim.count_low) == ("JNIM", 6)
+    official = claim.attributions.get(source__name="Official")
+    assert (official.stance, official.count_low, official.count_high) == ("corroborates", 3, 9)
+    # Nothing of a failed line was saved, not even its new source or event.
+    assert not Source.objects.filter(name__in=["CSP-DPA", "FAMa", "Nobody"]).exists()
+
+
+def test_failed_lines_name_their_line_and_reason(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "event,claimant,measure,count_text\nAmbush,JNIM,killed,six\nAmbush,CSP,killed,lots\n"
+    )
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_claims", str(path), stdout=StringIO(), stderr=err)
+    assert "line 3: count_text: “lots” gives no count" in err.getvalue()
+    assert Claim.objects.count() == 1
+
+
+def test_conflicts_table_and_event_filter() -> None:
+    run("load_demo")
+    recheck_all()
+    out, _ = run("conflicts", "--event", "Battle of Tinzaouaten")
+    assert "no figure fits" in out and "2 open conflict(s)." in out
+    out, _ = run("conflicts", "--event", "Ambush on a Wagner convoy, Mopti region")
+    assert out.strip() == "No open conflicts."
+    with pytest.raises(CommandError, match="No event titled"):
+        run("conflicts", "--event", "Nowhere")
