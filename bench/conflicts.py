@@ -120,7 +120,8 @@ def bare_select(event_id: int) -> None:
             "SELECT a.id, a.claim_id, s.origin, s.name, a.stance, a.count_text, a.count_low, "
             "a.count_high, a.published_at, a.verification FROM claims_attribution a "
             "JOIN claims_claim c ON c.id = a.claim_id JOIN claims_source s ON s.id = a.source_id "
-            "WHERE c.event_id = %s",
+            "WHERE c.event_id = %s AND (a.count_low IS NOT NULL OR "
+            "(a.stance = 'contradicts' AND a.verification = 'verified'))",
             [event_id],
         )
         cursor.fetchall()
@@ -156,8 +157,11 @@ def part_a(sizes: list[int]) -> list[str]:
             repeat,
         )
         bare = median_time(lambda event_id=event_id: bare_select(event_id), repeat)
+        statements = [
+            q for q in queries if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT"))
+        ]
         rows.append(
-            f"| {n:,} | {len(queries)} | {recheck * 1000:.1f} | {bare * 1000:.1f} | "
+            f"| {n:,} | {len(statements)} | {recheck * 1000:.1f} | {bare * 1000:.1f} | "
             f"{recheck / bare:.2f} |"
         )
         print(rows[-1], flush=True)

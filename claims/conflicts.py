@@ -31,6 +31,7 @@ Corroboration status (DESIGN.md: "derived, never typed"): see
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -133,6 +134,7 @@ class Support:
     high: int | None  # None with a low: open
 
 
+@functools.lru_cache(maxsize=4096)  # an event has few distinct groups, read per count
 def group_key(group: str) -> str:
     """The comparison key for counted groups: casefolded, trimmed, single-spaced."""
     return " ".join(group.casefold().split())

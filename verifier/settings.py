@@ -191,7 +191,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Coalescing: one recheck queued per event per window, however many edits land in it.
-RECHECK_COALESCE_SECONDS = float(os.environ.get("RECHECK_COALESCE_SECONDS", "1"))
+RECHECK_COALESCE_SECONDS = float(os.environ.get("RECHECK_COALESCE_SECONDS", "0.3"))
 
 CONFLICT_WEBHOOK_URL = os.environ.get("CONFLICT_WEBHOOK_URL", "")
 

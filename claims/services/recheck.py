@@ -11,6 +11,7 @@ the second time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -63,8 +64,27 @@ class RecheckResult:
         return bool(self.opened or self.updated or self.resolved)
 
 
+@functools.lru_cache(maxsize=4096)
 def origin_key(origin: str) -> str:
+    """Origins compare casefolded and single-spaced ("JNIM " is "jnim")."""
     return " ".join(origin.casefold().split())
+
+
+def side(count: conflicts.Count | conflicts.Contradiction, row: dict[str, Any]) -> dict[str, Any]:
+    """What a flag keeps about one count: enough to show it without the rows."""
+    is_claim = count.key.startswith("claim:")
+    contradiction = isinstance(count, conflicts.Contradiction)
+    return {
+        "key": count.key,
+        "speaker": count.speaker,
+        "source": row["claimant__name"] if is_claim else row["source__name"],
+        "count_text": "" if contradiction else row["count_text"],
+        "low": None if contradiction else row["count_low"],
+        "high": None if contradiction else row["count_high"],
+        "claim_id": row["id"] if is_claim else row["claim_id"],
+        "attribution_id": None if is_claim else row["id"],
+        **({"contradicts": True} if contradiction else {}),
+    }
 
 
 CLAIM_COLUMNS = (
@@ -96,7 +116,7 @@ ATTRIBUTION_COLUMNS = (
 def build_inputs(
     claims: Iterable[dict[str, Any]], attributions: Iterable[dict[str, Any]]
 ) -> tuple[list[conflicts.Count], list[conflicts.Contradiction], dict[str, dict[str, Any]]]:
-    """Turn one event's rows into the pure rules' inputs, plus what a flag shows per count.
+    """Turn one event's rows into the pure rules' inputs, plus each count's row by key.
 
     Rows are plain dicts (``CLAIM_COLUMNS``, ``ATTRIBUTION_COLUMNS``): an event can hold
     thousands of counts, and building model instances would cost more than the rules.
@@ -123,16 +143,7 @@ def build_inputs(
                 excluded=claim["verdict"] == Claim.Verdict.FALSE,
             )
         )
-        shown[key] = {
-            "key": key,
-            "speaker": origin,
-            "source": claim["claimant__name"],
-            "count_text": claim["count_text"],
-            "low": claim["count_low"],
-            "high": claim["count_high"],
-            "claim_id": claim["id"],
-            "attribution_id": None,
-        }
+        shown[key] = claim
     for row in attributions:
         claim = claim_by_id.get(row["claim_id"])
         if claim is None:
@@ -163,16 +174,7 @@ def build_inputs(
                     excluded=excluded,
                 )
             )
-            shown[key] = {
-                "key": key,
-                "speaker": origin,
-                "source": row["source__name"],
-                "count_text": row["count_text"],
-                "low": row["count_low"],
-                "high": row["count_high"],
-                "claim_id": claim["id"],
-                "attribution_id": row["id"],
-            }
+            shown[key] = row
         elif (
             row["stance"] == Attribution.Stance.CONTRADICTS
             and row["verification"] == Attribution.Verification.VERIFIED
@@ -189,17 +191,7 @@ def build_inputs(
                     claimant=claim["claimant__origin"],
                 )
             )
-            shown[key] = {
-                "key": key,
-                "speaker": row["source__name"],
-                "source": row["source__name"],
-                "count_text": "",
-                "low": None,
-                "high": None,
-                "claim_id": claim["id"],
-                "attribution_id": row["id"],
-                "contradicts": True,
-            }
+            shown[key] = row
     return counts, contradictions, shown
 
 
@@ -225,8 +217,18 @@ def recheck_event(*, event_id: int, force: bool = False) -> RecheckResult | None
         if event.needs_recheck_since is None and not force:
             return RecheckResult(event_id, (), (), ())
         claims = Claim.objects.filter(event_id=event_id).values(*CLAIM_COLUMNS)
-        attributions = Attribution.objects.filter(claim__event_id=event_id).values(
-            *ATTRIBUTION_COLUMNS
+        # Only attributions that can take part: a figure of their own, or a verified
+        # contradiction. Most are links and quotes behind the claimant's own figure.
+        attributions = (
+            Attribution.objects.filter(claim__event_id=event_id)
+            .filter(
+                Q(count_low__isnull=False)
+                | Q(
+                    stance=Attribution.Stance.CONTRADICTS,
+                    verification=Attribution.Verification.VERIFIED,
+                )
+            )
+            .values(*ATTRIBUTION_COLUMNS)
         )
         counts, contradictions, shown = build_inputs(claims, attributions)
         wanted = {(c.measure, c.group): c for c in conflicts.find_conflicts(counts, contradictions)}
@@ -234,9 +236,9 @@ def recheck_event(*, event_id: int, force: bool = False) -> RecheckResult | None
         # Open flags, plus the ones a person closed: a conflict an editor dismissed or
         # resolved stays closed until its counts change.
         flags = list(
-            ConflictFlag.objects.filter(event_id=event_id).filter(
-                Q(status=ConflictFlag.Status.OPEN) | Q(closed_by__isnull=False)
-            )
+            ConflictFlag.objects.filter(event_id=event_id)
+            .filter(Q(status=ConflictFlag.Status.OPEN) | Q(closed_by__isnull=False))
+            .defer("sides")  # can be large; only written, never compared
         )
         open_flags = {
             (f.measure, f.group): f for f in flags if f.status == ConflictFlag.Status.OPEN
@@ -249,8 +251,8 @@ def recheck_event(*, event_id: int, force: bool = False) -> RecheckResult | None
         resolved: list[int] = []
         for (measure, group), conflict in sorted(wanted.items()):
             print_ = fingerprint(conflict)
-            sides = [shown[c.key] for c in conflict.sides]
-            sides += [shown[x.key] for x in conflict.contradictions]
+            sides = [side(c, shown[c.key]) for c in conflict.sides]
+            sides += [side(x, shown[x.key]) for x in conflict.contradictions]
             flag = open_flags.pop((measure, group), None)
             if flag is None:
                 if (measure, group, print_) in settled:
