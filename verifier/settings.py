@@ -224,43 +224,85 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Conflict emails go to the console unless a real backend is configured.
+# Conflict emails: the console in development, SMTP (EMAIL_HOST ...) in production.
+EMAIL_BACKEND_PATH = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        ),
+        "BACKEND": EMAIL_BACKEND_PATH,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "timeout": 10,
+        }
+        if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend")
+        else {},
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "verifier@localhost")
 
 
 # --- REST API -------------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402  (kept inside the API block)
+
 REST_FRAMEWORK = {
+    # Knox first: an anonymous request gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.RolePermissions"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "claims.api.filters.StableOrdering",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.Pages",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Per user, counted in the cache: Redis when REDIS_URL is set.
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "2000/minute")},
+    "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
 }
-REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
+REST_KNOX = {
+    # Tokens are stored hashed and expire; `manage.py create_api_token USER` makes one.
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "90"))),
+    "AUTO_REFRESH": False,
+    # A recognisable prefix lets secret scanners spot a leaked token.
+    "TOKEN_PREFIX": "vrf_",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Verifier API",
-    "DESCRIPTION": "Claims about violent incidents, the sources behind them, and conflicts.",
+    "DESCRIPTION": (
+        "Claims about violent incidents, the sources behind them, and conflicts, for "
+        "newsroom integrations: the same rules as the admin. Send `Authorization: Token "
+        "<token>` (`manage.py create_api_token USERNAME`). Every object has an `etag`; "
+        "PUT, PATCH and actions need it in `If-Match` (428 without, 412 when stale). "
+        "Errors are JSON: `detail`, `code`, and `fields` for invalid input."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api",
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "FlagStatusEnum": "claims.models.ConflictFlag.Status",
+        "VerificationEnum": "claims.models.Attribution.Verification",
+        "QualifierEnum": "claims.models.Qualifier",
+        "TransitionEnum": "claims.api.serializers.TRANSITION_CHOICES",
+    },
 }
 
 
