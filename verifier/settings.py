@@ -125,7 +125,7 @@ def database_from_env(url: str | None) -> dict[str, Any]:
             "DATABASE_URL names no database. "
             "Use postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:///path/to/file.sqlite3."
         )
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"))}
@@ -255,7 +255,7 @@ from datetime import timedelta  # noqa: E402  (kept inside the API block)
 REST_FRAMEWORK = {
     # Knox first: an anonymous request gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "claims.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.RolePermissions"],
@@ -266,7 +266,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "claims.api.filters.StableOrdering",
     ],
-    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.Pages",
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.KeysetPages",
     "PAGE_SIZE": 50,
     # Per user, counted in the cache: Redis when REDIS_URL is set.
     "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.UserRateThrottle"],

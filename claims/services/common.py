@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from claims.counts import CountRange, parse_count
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    Actor = AbstractBaseUser | AnonymousUser | None
+    Actor = User | AnonymousUser | None
 else:
     Actor = Any
 

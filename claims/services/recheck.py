@@ -145,9 +145,10 @@ def build_inputs(
         )
         shown[key] = claim
     for row in attributions:
-        claim = claim_by_id.get(row["claim_id"])
-        if claim is None:
+        owner = claim_by_id.get(row["claim_id"])
+        if owner is None:
             continue
+        claim = owner
         # A relay is the relayed party speaking, not an independent witness.
         relays = row["stance"] == Attribution.Stance.RELAYS
         origin = claim["claimant__origin"] if relays else row["source__origin"]
@@ -287,10 +288,11 @@ def recheck_event(*, event_id: int, force: bool = False) -> RecheckResult | None
         if opened:
             from claims.tasks import notify_flag_opened
 
-            for flag_id in opened:
-                transaction.on_commit(
-                    lambda flag_id=flag_id: notify_flag_opened.delay(flag_id), robust=True
-                )
+            def notify(flag_ids: tuple[int, ...] = tuple(opened)) -> None:
+                for flag_id in flag_ids:
+                    notify_flag_opened.delay(flag_id)
+
+            transaction.on_commit(notify, robust=True)
     result = RecheckResult(event_id, tuple(opened), tuple(updated), tuple(resolved))
     if result.changed:
         logger.info(
