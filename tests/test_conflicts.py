@@ -168,7 +168,7 @@ def test_conflicts_are_sorted_by_measure_then_group() -> None:
 
 def test_a_reversed_interval_is_refused() -> None:
     with pytest.raises(ValueError, match="below low"):
-        count("claim:1", "A", 10, 5)
+        find_conflicts([count("claim:1", "A", 10, 5), count("claim:2", "B", 1, 1)])
 
 
 # --- what takes part: exclusions, revisions, origins --------------------------
