@@ -19,6 +19,7 @@ from .editing import (
     source_create,
     source_update,
 )
+from .ingest import IngestResult, article_ingest, propose_events
 from .recheck import RecheckResult, mark_for_recheck, recheck_event, requeue_stale_rechecks
 from .review import (
     attribution_reject,
@@ -32,10 +33,12 @@ from .review import (
 
 __all__ = [
     "Actor",
+    "IngestResult",
     "RecheckResult",
     "ServiceError",
     "StaleEdit",
     "TransitionNotAllowed",
+    "article_ingest",
     "attribution_create",
     "attribution_reject",
     "attribution_update",
@@ -52,6 +55,7 @@ __all__ = [
     "has_independent_corroboration",
     "mark_for_recheck",
     "parse_count_field",
+    "propose_events",
     "recheck_event",
     "requeue_stale_rechecks",
     "source_create",

@@ -1,0 +1,280 @@
+"""Saving the claims an editor accepted from an article, in one transaction.
+
+``claims.extraction`` drafts the claims; the admin "Import article" page and the
+``ingest_article`` command let someone accept, edit or drop them; this saves the
+accepted ones through the same services as every other write (``event_create``,
+``source_create``, ``claim_create``, ``attribution_create``), so history is kept
+and the conflict recheck runs after commit.
+
+Within one draft event:
+- an "asserts" draft is a claim. When the event already has that claim (same
+  claimant, measure, group and interval) it is not created twice: the article is
+  linked to it as another attribution (the publisher relaying it);
+- "corroborates", "contradicts" and "relays" drafts are attributions on the last
+  claim before them with the same measure (the same group preferred): the claim
+  they confirm, deny or report. A corroboration with no claim to attach to is a
+  claim of its own; a denial or a relay without one is refused with a message;
+- a source already attributed on the claim adds nothing (reported in ``skipped``).
+
+Anything refused raises before or during the writes; the transaction then rolls
+back, so a failed import changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from claims.conflicts import group_key
+from claims.extraction import ArticleDraft, ClaimDraft, EventDraft
+from claims.models import Attribution, Claim, Event, Source
+
+from .common import Actor, parse_count_field, require
+from .editing import attribution_create, claim_create, event_create, source_create
+
+__all__ = ["IngestResult", "article_ingest", "propose_events"]
+
+ATTACHED = {"corroborates", "contradicts", "relays"}
+
+
+@dataclass(slots=True)
+class IngestResult:
+    events: list[Event] = field(default_factory=list)
+    events_created: list[Event] = field(default_factory=list)
+    claims_created: list[Claim] = field(default_factory=list)
+    claims_linked: list[Claim] = field(default_factory=list)  # already there: linked again
+    attributions_created: list[Attribution] = field(default_factory=list)
+    sources_created: list[Source] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.claims_created)} new claim(s)",
+            f"{len(self.attributions_created)} new attribution(s)",
+        ]
+        if self.claims_linked:
+            parts.append(f"{len(self.claims_linked)} existing claim(s) linked")
+        if self.events_created:
+            parts.append(f"{len(self.events_created)} new event(s)")
+        if self.sources_created:
+            parts.append(f"{len(self.sources_created)} new source(s)")
+        return ", ".join(parts)
+
+
+def propose_events(article: ArticleDraft) -> list[Event | None]:
+    """An existing event for each draft event when one matches, else None (create it).
+
+    A match is the same title, or the same day in the same region (or country, when
+    the draft has no region). One query per draft event.
+    """
+    proposals: list[Event | None] = []
+    for draft in article.events:
+        match = Q(title__iexact=draft.title)
+        if draft.date is not None and (draft.region or draft.country):
+            place = (
+                Q(region__iexact=draft.region) if draft.region else Q(country__iexact=draft.country)
+            )
+            near = Q(date__range=(draft.date - timedelta(days=1), draft.date + timedelta(days=1)))
+            match |= near & place
+        proposals.append(Event.objects.filter(match).order_by("-date", "pk").first())
+    return proposals
+
+
+def _label(draft: ClaimDraft) -> str:
+    figure = f"“{draft.count_text}” " if draft.count_text else ""
+    return f"{draft.claimant} ({draft.stance}) {figure}{draft.group}"
+
+
+def _plan(event: EventDraft) -> list[int | None]:
+    """For each draft, the index of the claim draft it attaches to (None: it is a claim)."""
+    plan: list[int | None] = []
+    claims: list[int] = []
+    errors: list[str] = []
+    for i, draft in enumerate(event.claims):
+        target: int | None = None
+        if draft.stance in ATTACHED:
+            same_measure = [j for j in claims if event.claims[j].measure == draft.measure]
+            key = group_key(draft.group)
+            same_group = [j for j in same_measure if group_key(event.claims[j].group) == key]
+            candidates = same_group or same_measure
+            target = candidates[-1] if candidates else None
+            if target is None and draft.stance != "corroborates":
+                errors.append(
+                    f"{_label(draft)}: no accepted claim about {draft.measure} "
+                    f"{draft.group} comes before it in “{event.title}” for it to "
+                    f"{_VERB[draft.stance]}. Accept that claim too, or make this one “asserts”."
+                )
+        # A corroboration with nothing to corroborate is the source's own claim.
+        plan.append(target)
+        if target is None:
+            claims.append(i)
+    if errors:
+        raise ValidationError(errors)
+    return plan
+
+
+_VERB = {"corroborates": "corroborate", "contradicts": "contradict", "relays": "relay"}
+
+
+class _Sources:
+    """Sources by name (case-insensitive), created on first use."""
+
+    def __init__(self, by: Actor, result: IngestResult, reason: str) -> None:
+        self.by, self.result, self.reason = by, result, reason
+        self.cache: dict[str, Source] = {}
+
+    def get(self, name: str, kind: str) -> Source:
+        name = " ".join(name.split())
+        key = name.casefold()
+        if key not in self.cache:
+            source = Source.objects.filter(name__iexact=name).first()
+            if source is None:
+                source = source_create(by=self.by, name=name, kind=kind, reason=self.reason)
+                self.result.sources_created.append(source)
+            self.cache[key] = source
+        return self.cache[key]
+
+
+def _event_for(
+    draft: EventDraft, chosen: Event | None, *, by: Actor, result: IngestResult, reason: str
+) -> Event:
+    if chosen is not None:
+        return chosen
+    existing = Event.objects.filter(title__iexact=" ".join(draft.title.split())).first()
+    if existing is not None:
+        return existing
+    event = event_create(
+        by=by,
+        title=draft.title,
+        date=draft.date,
+        date_precision=Event.DatePrecision.DAY if draft.date else Event.DatePrecision.UNKNOWN,
+        place=draft.place,
+        region=draft.region,
+        country=draft.country,
+        reason=reason,
+    )
+    result.events_created.append(event)
+    return event
+
+
+def _duplicate(event: Event, claimant: Source, draft: ClaimDraft) -> Claim | None:
+    """The event's claim with this claimant, measure, group and interval, if any."""
+    count = parse_count_field(draft.count_text)
+    candidates = Claim.objects.filter(
+        event=event,
+        claimant=claimant,
+        measure=draft.measure,
+        count_low=count.low,
+        count_high=count.high,
+    ).order_by("pk")
+    key = group_key(draft.group)
+    return next((c for c in candidates if group_key(c.group) == key), None)
+
+
+@transaction.atomic
+def article_ingest(
+    *,
+    by: Actor,
+    article: ArticleDraft,
+    publisher: str,
+    url: str = "",
+    published_at: datetime | None = None,
+    events: Sequence[Event | None] = (),
+    reason: str = "Imported from an article",
+) -> IngestResult:
+    """Save an article's accepted drafts; ``events[i]`` is the existing event for draft i.
+
+    A draft event without an existing event is matched by title, else created.
+    Raises PermissionDenied or ValidationError (messages name the draft); then nothing
+    is saved.
+    """
+    require(by, "claims.add_claim")
+    publisher = " ".join(publisher.split())
+    if not publisher:
+        raise ValidationError({"publisher": "Say who published the article."})
+    plans = [_plan(e) for e in article.events]  # refuse bad links before writing anything
+    result = IngestResult()
+    sources = _Sources(by, result, reason)
+    publisher_source = sources.get(publisher, Source.Kind.NEWS_OUTLET)
+    for index, (draft_event, plan) in enumerate(zip(article.events, plans, strict=True)):
+        if not draft_event.claims:
+            continue
+        chosen = events[index] if index < len(events) else None
+        event = _event_for(draft_event, chosen, by=by, result=result, reason=reason)
+        result.events.append(event)
+        saved: dict[int, Claim] = {}
+        for i, (draft, target) in enumerate(zip(draft_event.claims, plan, strict=True)):
+            source = publisher_source if draft.claimant.casefold() == publisher.casefold() else None
+            try:
+                source = source or sources.get(draft.claimant, draft.claimant_kind)
+                if target is None:
+                    saved[i] = _save_claim(
+                        draft, event, source, publisher_source, url=url,
+                        published_at=published_at, by=by, result=result, reason=reason,
+                    )  # fmt: skip
+                else:
+                    _attach(
+                        saved[target], source, draft.stance, draft, url=url,
+                        published_at=published_at, by=by, result=result, reason=reason,
+                    )  # fmt: skip
+            except ValidationError as exc:
+                raise ValidationError([f"{_label(draft)}: {m}" for m in exc.messages]) from exc
+    return result
+
+
+def _save_claim(
+    draft: ClaimDraft,
+    event: Event,
+    source: Source,
+    publisher: Source,
+    *,
+    url: str,
+    published_at: datetime | None,
+    by: Actor,
+    result: IngestResult,
+    reason: str,
+) -> Claim:
+    existing = _duplicate(event, source, draft)
+    if existing is None:
+        claim = claim_create(
+            by=by, event=event, claimant=source, measure=draft.measure, group=draft.group,
+            count_text=draft.count_text, text=draft.quote, made_at=published_at, url=url,
+            quote=draft.quote, reason=reason,
+        )  # fmt: skip
+        result.claims_created.append(claim)
+        return claim
+    result.claims_linked.append(existing)
+    # The same claim reported again: this article is another attribution of it.
+    if source != publisher:
+        _attach(
+            existing, publisher, "relays", draft, url=url, published_at=published_at, by=by,
+            result=result, reason=reason,
+        )  # fmt: skip
+    return existing
+
+
+def _attach(
+    claim: Claim,
+    source: Source,
+    stance: str,
+    draft: ClaimDraft,
+    *,
+    url: str,
+    published_at: datetime | None,
+    by: Actor,
+    result: IngestResult,
+    reason: str,
+) -> None:
+    if claim.claimant_id == source.pk or claim.attributions.filter(source=source).exists():
+        result.skipped.append(f"{source.name} is already attributed on claim #{claim.pk}.")
+        return
+    attribution = attribution_create(
+        by=by, claim=claim, source=source, stance=stance, quote=draft.quote, url=url,
+        published_at=published_at, count_text=draft.count_text, reason=reason,
+    )  # fmt: skip
+    result.attributions_created.append(attribution)
