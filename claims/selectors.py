@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from claims import conflicts
 from claims.models import Attribution, Claim, ConflictFlag
@@ -55,3 +56,52 @@ def corroboration_for_claims(claims: Sequence[Claim]) -> dict[int, conflicts.Cor
             has_open_flag=claim_topic(claim) in flagged,
         )
     return result
+
+
+# --- Queue filters (the admin's list filters; usable by any interface) -----------------------
+# Origins and groups are compared with Lower() here, where the Python rules use casefold()
+# (both are single-spaced on save). The two differ only for a few letters such as "ß",
+# and SQLite's lower() folds ASCII only: a development database may disagree there.
+def open_flag_exists() -> Exists:
+    """True for a claim whose event has an open flag for the claim's measure and group."""
+    return Exists(
+        ConflictFlag.objects.open().filter(
+            event_id=OuterRef("event_id"),
+            measure=OuterRef("measure"),
+            group=Lower(OuterRef("group")),
+        )
+    )
+
+
+def filter_by_corroboration(queryset: QuerySet[Claim], status: str) -> QuerySet[Claim]:
+    """Claims whose derived corroboration status is ``status``, in SQL.
+
+    The same rules as ``conflicts.corroboration_status`` (which the lists display), so
+    a filter shows exactly the rows that carry its badge.
+    """
+    verified = Attribution.objects.filter(
+        claim_id=OuterRef("pk"), verification=Attribution.Verification.VERIFIED
+    )
+    independent = (
+        verified.exclude(stance=Attribution.Stance.RELAYS)
+        .annotate(origin_key=Lower("source__origin"))
+        .exclude(origin_key=Lower(OuterRef("claimant__origin")))
+    )
+    disagrees = Q(count_low__isnull=False) & (
+        Q(count_high__isnull=False, count_high__lt=OuterRef("count_low"))
+        | Q(count_low__gt=OuterRef("count_high"))
+    )
+    contested = open_flag_exists() | Exists(
+        independent.filter(Q(stance=Attribution.Stance.CONTRADICTS) | disagrees)
+    )
+    corroborates = Exists(
+        independent.filter(stance__in=[Attribution.Stance.CORROBORATES, Attribution.Stance.ASSERTS])
+    )
+    status = conflicts.Corroboration(status)
+    if status == conflicts.Corroboration.CONTESTED:
+        return queryset.filter(contested)
+    if status == conflicts.Corroboration.CORROBORATED:
+        return queryset.filter(~contested & corroborates)
+    if status == conflicts.Corroboration.SINGLE_SOURCE:
+        return queryset.filter(~contested & ~corroborates & Exists(verified))
+    return queryset.filter(~contested & ~Exists(verified))

@@ -1,0 +1,188 @@
+"""How the desk shows states and figures: badges that read without colour, counts, sides.
+
+Every badge carries an icon and a word, so it reads in grey, on a projector and for
+colour-blind users; the colour only repeats what the word says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+
+from claims.conflicts import Corroboration
+from claims.counts import describe
+from claims.models import Attribution, Claim, ConflictFlag, Source
+
+
+def badge(kind: str, icon: str, label: str, title: str = "") -> SafeString:
+    return format_html(
+        '<span class="vf-badge vf-{}" title="{}"><span class="vf-icon" aria-hidden="true">{}'
+        "</span> {}</span>",
+        kind,
+        title or label,
+        icon,
+        label,
+    )
+
+
+STATUS = {
+    Claim.Status.NEW: ("status-new", "○", "New"),
+    Claim.Status.IN_REVIEW: ("status-review", "◐", "In review"),
+    Claim.Status.REVIEWED: ("status-reviewed", "●", "Verdict given"),
+    Claim.Status.PUBLISHED: ("status-published", "✔", "Published"),
+}
+
+
+def status_badge(claim: Claim) -> SafeString:
+    kind, icon, label = STATUS[Claim.Status(claim.status)]
+    if claim.verdict:
+        label = f"{label}: {claim.get_verdict_display()}"
+    return badge(kind, icon, label)
+
+
+CORROBORATION = {
+    Corroboration.UNVERIFIED: ("corr-unverified", "?", "Unverified", "No verified source yet."),
+    Corroboration.SINGLE_SOURCE: (
+        "corr-single",
+        "1",
+        "Single source",
+        "Verified, but only from the claimant's own side or relays of it.",
+    ),
+    Corroboration.CORROBORATED: (
+        "corr-ok",
+        "✓✓",
+        "Corroborated",
+        "A verified source independent of the claimant agrees.",
+    ),
+    Corroboration.CONTESTED: (
+        "corr-contested",
+        "✗",
+        "Contested",
+        "A verified independent source disagrees, or a conflict flag is open.",
+    ),
+}
+
+
+def corroboration_badge(status: Corroboration | str) -> SafeString:
+    kind, icon, label, title = CORROBORATION[Corroboration(status)]
+    return badge(kind, icon, label, title)
+
+
+def conflict_badge(
+    title: str = "The event has an open conflict flag for this figure.",
+) -> SafeString:
+    return badge("conflict", "⚠", "Open conflict", title)
+
+
+VERIFICATION = {
+    Attribution.Verification.UNVERIFIED: ("ver-unverified", "?", "Unverified"),
+    Attribution.Verification.VERIFIED: ("ver-verified", "✓", "Verified"),
+    Attribution.Verification.REJECTED: ("ver-rejected", "✗", "Rejected"),
+}
+
+
+def verification_badge(attribution: Attribution) -> SafeString:
+    kind, icon, label = VERIFICATION[Attribution.Verification(attribution.verification)]
+    return badge(kind, icon, label, attribution.verification_note or label)
+
+
+FLAG = {
+    ConflictFlag.Status.OPEN: ("flag-open", "⚠", "Open"),
+    ConflictFlag.Status.RESOLVED: ("flag-resolved", "✓", "Resolved"),
+    ConflictFlag.Status.DISMISSED: ("flag-dismissed", "–", "Dismissed"),
+}
+
+
+def flag_badge(flag: ConflictFlag) -> SafeString:
+    kind, icon, label = FLAG[ConflictFlag.Status(flag.status)]
+    return badge(kind, icon, label, flag.resolution_note or label)
+
+
+def reliability_badge(source: Source) -> SafeString:
+    return format_html(
+        '<span class="vf-rel vf-rel-{}" title="Reliability {}">{}</span>',
+        source.reliability,
+        source.get_reliability_display(),
+        source.reliability,
+    )
+
+
+def count_html(text: str, low: int | None, high: int | None) -> SafeString:
+    """The count as written, then its interval: “at least six” → at least 6."""
+    if low is None:
+        return mark_safe('<span class="vf-muted">no figure</span>')
+    return format_html(
+        '<span class="vf-count"><span class="vf-count-text">“{}”</span> '
+        '<span class="vf-interval" title="The interval the phrase gives">{}</span></span>',
+        text,
+        describe(low, high),
+    )
+
+
+def age(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return timesince(moment, timezone.now(), depth=1)
+
+
+def when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
+
+
+def side_rows(sides: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A flag's sides, ready for a template: who, the figure as written, links."""
+    rows = []
+    for side in sides:
+        low, high = side.get("low"), side.get("high")
+        claim_id, attribution_id = side.get("claim_id"), side.get("attribution_id")
+        rows.append(
+            {
+                "speaker": side.get("speaker") or side.get("source") or "?",
+                "source": side.get("source") or "",
+                "count_text": side.get("count_text") or "",
+                "interval": describe(low, high) if low is not None else "",
+                "contradicts": bool(side.get("contradicts")),
+                "claim_url": reverse("admin:claims_claim_change", args=[claim_id])
+                if claim_id
+                else "",
+                "claim_id": claim_id,
+                "attribution_url": reverse("admin:claims_attribution_change", args=[attribution_id])
+                if attribution_id
+                else "",
+            }
+        )
+    return rows
+
+
+def sides_html(sides: Iterable[Mapping[str, Any]], limit: int = 4) -> SafeString:
+    """The sides of a flag side by side, for a list cell."""
+    rows = side_rows(sides)
+    cards = format_html_join(
+        "",
+        '<a class="vf-side" href="{}"><span class="vf-side-who">{}</span>'
+        '<span class="vf-side-fig">{}</span><span class="vf-side-int">{}</span></a>',
+        (
+            (
+                row["attribution_url"] or row["claim_url"],
+                row["speaker"],
+                "contradicts" if row["contradicts"] else f"“{row['count_text']}”",
+                row["interval"],
+            )
+            for row in rows[:limit]
+        ),
+    )
+    more = (
+        format_html('<span class="vf-muted">+{} more</span>', len(rows) - limit)
+        if len(rows) > limit
+        else ""
+    )
+    return format_html('<div class="vf-sides">{}{}</div>', cards, more)
