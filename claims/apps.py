@@ -16,6 +16,12 @@ class ClaimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from claims.roles import sync_roles_after_migrate
+
+        # After auth's own handler has made this app's permissions.
+        post_migrate.connect(sync_roles_after_migrate, sender=self)
         # runserver's autoreloader starts the app twice; speak only in the serving child.
         if "runserver" in sys.argv and os.environ.get("RUN_MAIN") != "true":
             return

@@ -9,12 +9,11 @@ forged POST is refused; two editors save one claim and the second is told.
 from __future__ import annotations
 
 import re
-from importlib import import_module
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -24,36 +23,10 @@ from claims.models import Attribution, Claim, ConflictFlag, Event
 pytestmark = pytest.mark.browser
 
 
-def ensure_roles() -> None:
-    """The Editors and Fact-checkers groups, as their data migration makes them."""
-    role_permissions = import_module("claims.migrations.0002_roles").ROLE_PERMISSIONS
-    for name, codenames in role_permissions.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
-        )
-
-
 @pytest.fixture
-def roles(transactional_db: None) -> None:
-    """Live-server tests commit, and the database is emptied after each one; the roles
-    come from a data migration, so they are gone for the next test. (Django's serialized
-    rollback cannot help: once Playwright runs its event loop, the test thread gets a
-    fresh connection object without the serialized copy.)
-    """
-    ensure_roles()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def leave_roles_behind(django_db_setup: None, django_db_blocker: Any) -> Any:
-    """Put the roles back after this module's last flush, for the tests that follow."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_roles()
-
-
-@pytest.fixture
-def demo(roles: None, editor: User, factchecker: User, monkeypatch: pytest.MonkeyPatch) -> Any:
+def demo(
+    transactional_db: None, editor: User, factchecker: User, monkeypatch: pytest.MonkeyPatch
+) -> Any:
     """The demo incidents, with their flags whether or not a worker is running."""
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)  # keep the fixtures' passwords
     call_command("load_demo", stdout=StringIO())

@@ -111,3 +111,11 @@ def test_history_records_who_and_why(event) -> None:
     latest = event.history.first()
     assert latest.history_change_reason == "Added a summary"
     assert event.history.count() == 2
+
+
+def test_roles_come_back_after_the_database_is_emptied(transactional_db: None) -> None:
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(Group.objects.values_list("name", flat=True)) == {"Editors", "Fact-checkers"}
+    assert Group.objects.get(name="Editors").permissions.filter(codename="publish_claim").exists()

@@ -249,6 +249,10 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "verifier@localhost")
 
 
+# The history keeps why in full: an override reason or a rejection note can be long.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+
 # --- REST API -------------------------------------------------------------------------------
 from datetime import timedelta  # noqa: E402  (kept inside the API block)
 
@@ -263,7 +267,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "claims.api.filters.FilterBackend",
         "claims.api.filters.StableOrdering",
     ],
     "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.KeysetPages",

@@ -50,7 +50,7 @@ def remember(obj: Any, actor: Actor, reason: str) -> None:
     """Tell django-simple-history who makes the next save of ``obj``, and why."""
     if actor is not None and actor.is_authenticated:
         obj._history_user = actor
-    obj._change_reason = reason[:100] if reason else None
+    obj._change_reason = reason or None
 
 
 def parse_count_field(phrase: str, *, field: str = "count_text") -> CountRange:
