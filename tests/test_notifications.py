@@ -25,7 +25,11 @@ def flag(db: None, editor: Any) -> ConflictFlag:
     for name, count in [("JNIM", "50"), ("CSP-DPA", "84")]:
         who = services.source_create(by=None, name=name, kind="party")
         services.claim_create(
-            by=None, event=event, claimant=who, measure="killed", group="Wagner fighters",
+            by=None,
+            event=event,
+            claimant=who,
+            measure="killed",
+            group="Wagner fighters",
             count_text=count,
         )
     services.recheck_event(event_id=event.pk)

@@ -8,6 +8,7 @@ README.md has the full table.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -254,7 +255,6 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 
 # --- REST API -------------------------------------------------------------------------------
-from datetime import timedelta  # noqa: E402  (kept inside the API block)
 
 REST_FRAMEWORK = {
     # Knox first: an anonymous request gets 401 with "WWW-Authenticate: Token".

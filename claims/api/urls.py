@@ -1,3 +1,27 @@
-"""API routes (placeholder until the API lands)."""
+"""API routes under /api/: the resources, the OpenAPI schema and its interactive docs.
 
-urlpatterns: list = []
+Anything else under /api/ is a JSON 404 (``errors.api_not_found``), never a page.
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from claims.api import permissions, views  # noqa: F401  (permissions: hears role changes)
+from claims.api.errors import api_not_found
+
+app_name = "api"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("events", views.EventViewSet, basename="event")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("attributions", views.AttributionViewSet, basename="attribution")
+router.register("flags", views.FlagViewSet, basename="flag")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+    re_path(r"^", api_not_found),
+]

@@ -1,0 +1,200 @@
+"""Errors under /api/ are JSON, always: one shape, one status per kind of refusal.
+
+Every error body is ``{"detail": str, "code": str}`` plus ``"fields": {name: [messages]}``
+when the request named something wrong. Service exceptions map to statuses here:
+
+- ``ValidationError`` (from a serializer or a service) -> 400, with the field names;
+- ``PermissionDenied`` -> 403; not logged in -> 401 (``WWW-Authenticate: Token``);
+- ``StaleEdit`` (someone saved since your ``If-Match``) -> 412, with the current ``ETag``;
+- ``TransitionNotAllowed`` (the claim's state or the review rules forbid it) -> 409;
+- a write that collides with another one in the database -> 409;
+- anything unexpected -> 500, logged with its traceback, with no internals in the body.
+
+Django's own 404 and 500 pages become JSON for paths under /api/ through
+``page_not_found`` and ``server_error`` (``handler404``/``handler500`` in verifier/urls.py)
+and through ``api_not_found``, the API's catch-all route, which also covers DEBUG mode.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponsePermanentRedirect as PermanentRedirect
+from django.urls import Resolver404, resolve
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from claims.services import ServiceError, StaleEdit, TransitionNotAllowed
+
+logger = logging.getLogger("django.request")
+
+API_PREFIX = "/api/"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = (
+        "Send If-Match with the ETag you last read (GET the object first): writes are "
+        "refused without it so that nobody overwrites a change they have not seen."
+    )
+    default_code = "if_match_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = (
+        "If-Match does not match the current ETag: the object changed since you read it. "
+        "Nothing was saved: GET it again and reapply your change."
+    )
+    default_code = "stale"
+
+    def __init__(self, detail: str | None = None, *, etag: str | None = None) -> None:
+        super().__init__(detail)
+        self.etag = etag
+
+
+def _messages(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def field_errors(detail: Any) -> dict[str, list[str]]:
+    """Flatten DRF or Django validation details to {field: [messages]}."""
+    if isinstance(detail, dict):
+        fields: dict[str, list[str]] = {}
+        for name, value in detail.items():
+            key = api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else str(name)
+            if isinstance(value, dict):  # a nested field: name.sub
+                for sub, messages in field_errors(value).items():
+                    fields[f"{key}.{sub}"] = messages
+            else:
+                fields[key] = _messages(value)
+        return fields
+    return {api_settings.NON_FIELD_ERRORS_KEY: _messages(detail)}
+
+
+def _summary(fields: dict[str, list[str]]) -> str:
+    first_field, messages = next(iter(fields.items()))
+    if first_field == api_settings.NON_FIELD_ERRORS_KEY:
+        return messages[0]
+    return f"{first_field}: {messages[0]}"
+
+
+def _error(detail: str, code: str, **extra: Any) -> dict[str, Any]:
+    return {"detail": detail, "code": code, **extra}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF's EXCEPTION_HANDLER: every exception raised in an API view becomes JSON."""
+    headers: dict[str, str] = {}
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, StaleEdit):
+        from claims.api.etags import etag_for  # here: etags imports this module
+
+        headers["ETag"] = etag_for(exc.obj)
+        exc = PreconditionFailed(str(exc))
+    elif isinstance(exc, PreconditionFailed) and exc.etag:
+        headers["ETag"] = exc.etag
+    elif isinstance(exc, TransitionNotAllowed):
+        set_rollback()
+        return Response(_error(str(exc), "transition_not_allowed"), status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, ServiceError):
+        set_rollback()
+        return Response(_error(str(exc), "refused"), status=status.HTTP_400_BAD_REQUEST)
+    elif isinstance(exc, IntegrityError):
+        # The services validate first; this is a concurrent write that got there first.
+        set_rollback()
+        logger.warning("API write refused by the database: %s", exc)
+        return Response(
+            _error(
+                "This collides with a change saved at the same moment (for example the same "
+                "name twice). Nothing was saved: reload and try again.",
+                "conflict",
+            ),
+            status=status.HTTP_409_CONFLICT,
+        )
+
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        request = context.get("request")
+        logger.error(
+            "Internal Server Error: %s",
+            getattr(request, "path", "?"),
+            exc_info=(type(exc), exc, exc.__traceback__),
+            extra={"status_code": 500, "request": getattr(request, "_request", None)},
+        )
+        set_rollback()
+        return Response(
+            _error("Server error: the team has been told. Nothing was saved.", "error"),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+
+    if isinstance(exc, exceptions.ValidationError):
+        fields = field_errors(exc.detail)
+        response.data = _error(_summary(fields), "invalid", fields=fields)
+    else:
+        detail = exc.detail
+        code = exc.get_codes() if not isinstance(detail, (list, dict)) else exc.default_code
+        response.data = _error(str(detail), str(code))
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+# --- Outside DRF views: Django's handlers and the API's catch-all ---------------------------
+def _json(status_code: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse(_error(detail, code), status=status_code)
+
+
+@csrf_exempt  # a 404 for any method, never the CSRF failure page
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any path under /api/ that names no endpoint (a route of its own, so DEBUG is JSON too).
+
+    Like APPEND_SLASH, a GET without the trailing slash is redirected when the slashed path
+    exists (the catch-all would otherwise stop CommonMiddleware from doing it); other
+    methods are told the right URL, since a redirect would lose their body.
+    """
+    path = request.path
+    if not path.endswith("/"):
+        try:
+            resolved = resolve(path + "/")
+        except Resolver404:
+            resolved = None
+        if resolved is not None and resolved.func is not api_not_found:
+            if request.method in ("GET", "HEAD"):
+                query = request.META.get("QUERY_STRING", "")
+                return PermanentRedirect(path + "/" + (f"?{query}" if query else ""))
+            return _json(404, f"No endpoint at {path}. Did you mean {path}/ ?", "not_found")
+    return _json(404, f"No endpoint at {path}. The API is described at /api/docs/.", "not_found")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: JSON under /api/, the normal page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: JSON under /api/, the normal page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return _json(500, "Server error: the team has been told. Nothing was saved.", "error")
+    return defaults.server_error(request)

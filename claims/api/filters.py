@@ -1,0 +1,207 @@
+"""List filters: the fields people filter by, as query parameters.
+
+Ids are plain integer filters (an unknown id gives an empty page, not an extra query
+to check it exists); groups compare as the conflict rules do (case and spacing do
+not matter); ``updated_since`` serves integrations that sync what changed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.filters import OrderingFilter
+
+from claims.conflicts import Corroboration, group_key
+from claims.models import Attribution, Claim, ConflictFlag, Event, Measure, Source
+from claims.selectors import filter_by_corroboration, open_flag_exists
+
+MAX_ID = 2**63 - 1  # the database's id range: beyond it the database itself would fail
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """An object's id: a whole number in the database's range (else a 400 naming it)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class YesNoFilter(filters.BooleanFilter):
+    """true/false (also 1/0)."""
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """ISO 8601, turned into UTC here: the database refuses some offsets Python accepts."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("This time is out of range.", code="invalid") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
+def _updated_since() -> UtcDateTimeFilter:
+    return UtcDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Only what changed at or after this time (ISO 8601).",
+    )
+
+
+def _spaces(value: str) -> str:
+    return " ".join(value.split())
+
+
+class EventFilter(filters.FilterSet):
+    country = filters.CharFilter(lookup_expr="iexact")
+    region = filters.CharFilter(lookup_expr="iexact")
+    needs_recheck = filters.BooleanFilter(
+        field_name="needs_recheck_since",
+        lookup_expr="isnull",
+        exclude=True,
+        label="Events whose conflicts wait for a recheck.",
+    )
+    updated_since = _updated_since()
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+
+class SourceFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Source.Kind.choices)
+    reliability = filters.ChoiceFilter(choices=Source.Reliability.choices)
+    origin = filters.CharFilter(lookup_expr="iexact")
+    name = filters.CharFilter(lookup_expr="icontains", label="Part of the name.")
+    updated_since = _updated_since()
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+
+class ClaimFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Claim.Status.choices)
+    verdict = filters.ChoiceFilter(choices=[c for c in Claim.Verdict.choices if c[0]])
+    event = IdFilter(field_name="event_id", label="An event's id.")
+    claimant = IdFilter(field_name="claimant_id", label="The claimant's (a source's) id.")
+    measure = filters.ChoiceFilter(choices=Measure.choices)
+    group = filters.CharFilter(method="filter_group", label="Who was counted (any case).")
+    assignee = filters.CharFilter(field_name="assignee__username", label="A username.")
+    open_conflict = YesNoFilter(
+        method="filter_open_conflict", label="Claims on a topic with an open conflict flag."
+    )
+    corroboration = filters.ChoiceFilter(
+        choices=[(c.value, c.value) for c in Corroboration],
+        method="filter_corroboration",
+        label="The derived corroboration status.",
+    )
+    updated_since = _updated_since()
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def filter_group(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
+        return queryset.filter(group__iexact=_spaces(value))
+
+    def filter_open_conflict(
+        self, queryset: QuerySet[Claim], name: str, value: bool | None
+    ) -> QuerySet[Claim]:
+        if value is None:
+            return queryset
+        return queryset.filter(open_flag_exists() if value else ~open_flag_exists())
+
+    def filter_corroboration(
+        self, queryset: QuerySet[Claim], name: str, value: str
+    ) -> QuerySet[Claim]:
+        return filter_by_corroboration(queryset, value)
+
+
+class AttributionFilter(filters.FilterSet):
+    claim = IdFilter(field_name="claim_id", label="A claim's id.")
+    event = IdFilter(field_name="claim__event_id", label="An event's id (its claims').")
+    source = IdFilter(field_name="source_id", label="A source's id.")
+    stance = filters.ChoiceFilter(choices=Attribution.Stance.choices)
+    verification = filters.ChoiceFilter(choices=Attribution.Verification.choices)
+    updated_since = _updated_since()
+
+    class Meta:
+        model = Attribution
+        fields: list[str] = []
+
+
+class FlagFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ConflictFlag.Status.choices)
+    event = IdFilter(field_name="event_id", label="An event's id.")
+    measure = filters.ChoiceFilter(choices=Measure.choices)
+    group = filters.CharFilter(method="filter_group", label="The counted group (any case).")
+    updated_since = _updated_since()
+
+    class Meta:
+        model = ConflictFlag
+        fields: list[str] = []
+
+    def filter_group(
+        self, queryset: QuerySet[ConflictFlag], name: str, value: str
+    ) -> QuerySet[ConflictFlag]:
+        return queryset.filter(group=group_key(value))
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter, not even instantiated when the request names none of the filters
+    (a FilterSet deep-copies all its filters for every request)."""
+
+    def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+class StableOrdering(OrderingFilter):
+    """One field from ``?ordering=`` (or the view's default), then the id in the same
+    direction: the order the keyset pages (``claims.api.pagination``) rely on."""
+
+    def get_ordering(self, request: Any, queryset: QuerySet[Any], view: Any) -> list[str]:
+        ordering = list(super().get_ordering(request, queryset, view) or ["id"])
+        first = ordering[0]
+        tiebreak = "-id" if first.startswith("-") else "id"
+        if first.lstrip("-") in {"id", "pk"}:
+            return [tiebreak]
+        return [first, tiebreak]
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        fields = list(getattr(view, "ordering_fields", []))
+        default = ",".join(getattr(view, "ordering", ["id"]))
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": f"One field, with - for descending (default {default}); "
+                "rows with the same value come in id order.",
+                "schema": {"type": "string", "enum": [*fields, *(f"-{f}" for f in fields)]},
+            }
+        ]

@@ -1,0 +1,887 @@
+"""The REST API as an integration sees it: tokens, writes through the services, ETags,
+JSON errors, lists in a fixed number of queries, throttling, ClaimReview, the docs.
+
+The role-by-endpoint table is in test_api_permissions.py, the schema fuzzing in
+test_api_schemathesis.py; both import the fixtures below.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from claims import services
+from claims.api import errors, throttling
+from claims.models import Attribution, Claim, ConflictFlag, Event, Source
+from claims.selectors import attributions_prefetch, corroboration_for_claims
+
+
+# --- Fixtures shared by the API tests -------------------------------------------------------
+@pytest.fixture(autouse=True)
+def api_settings(settings: Any) -> None:
+    """Most tests make many requests as one user: keep throttling out of their way.
+    The users log in with tokens: their passwords need no slow hashing here."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "100000/minute"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def client_for(user: Any | None) -> APIClient:
+    """An API client sending a fresh token of ``user`` (anonymous when None)."""
+    client = APIClient()
+    if user is not None:
+        _, token = AuthToken.objects.create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@dataclass
+class World:
+    """One incident with two claimants, a claim, an independent source and a flag."""
+
+    event: Event
+    jnim: Source
+    wire: Source
+    officials: Source
+    claim: Claim
+    corroboration: Attribution
+    flag: ConflictFlag
+
+
+def make_world() -> World:
+    event = services.event_create(by=None, title="Ambush on a convoy", date=None)
+    jnim = services.source_create(by=None, name="JNIM", kind="party")
+    wire = services.source_create(by=None, name="Wire service", kind="news_outlet")
+    officials = services.source_create(
+        by=None, name="Local official", kind="anonymous_official", origin="Security services"
+    )
+    claim = services.claim_create(
+        by=None,
+        event=event,
+        claimant=jnim,
+        measure="killed",
+        group="Wagner fighters",
+        count_text="at least six",
+        text="JNIM says it killed at least six Wagner fighters.",
+        made_at=timezone.now() - timedelta(days=2),
+        url="https://example.org/jnim-statement",
+    )
+    corroboration = services.attribution_create(
+        by=None, claim=claim, source=officials, stance="corroborates", count_text="several"
+    )
+    flag = ConflictFlag.objects.create(
+        event=event,
+        measure="killed",
+        group="wagner fighters",
+        explanation="JNIM says at least six; another source says two.",
+        sides=[{"key": "claim:1", "speaker": "JNIM", "low": 6, "high": None}],
+        fingerprint="test",
+    )
+    return World(event, jnim, wire, officials, claim, corroboration, flag)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def as_editor(editor: Any) -> APIClient:
+    return client_for(editor)
+
+
+@pytest.fixture
+def as_factchecker(factchecker: Any) -> APIClient:
+    return client_for(factchecker)
+
+
+def etag(client: APIClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return response["ETag"]
+
+
+def error(response: Any) -> dict[str, Any]:
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = response.json()
+    assert set(body) >= {"detail", "code"}, body
+    return body
+
+
+# --- Authentication -------------------------------------------------------------------------
+def test_anonymous_requests_get_401_naming_the_token_scheme(world: World) -> None:
+    for url in ("/api/claims/", f"/api/claims/{world.claim.pk}/", "/api/flags/"):
+        response = APIClient().get(url)
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Token"
+        assert "credentials" in error(response)["detail"].lower()
+    response = APIClient().post("/api/claims/", {}, format="json")
+    assert response.status_code == 401
+
+
+def test_a_wrong_or_expired_token_is_401(world: World, editor: Any) -> None:
+    wrong = APIClient()
+    wrong.credentials(HTTP_AUTHORIZATION="Token vrf_" + "0" * 64)
+    assert wrong.get("/api/claims/").status_code == 401
+
+    _, token = AuthToken.objects.create(user=editor, expiry=timedelta(seconds=-1))
+    expired = APIClient()
+    expired.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = expired.get("/api/claims/")
+    assert response.status_code == 401
+    assert error(response)["code"] == "authentication_failed"
+
+
+def test_create_api_token_prints_a_working_hashed_expiring_token(world: World, editor: Any) -> None:
+    out = io.StringIO()
+    call_command("create_api_token", "editor", stdout=out)
+    token = out.getvalue().split()[-1]
+    assert token.startswith("vrf_") and len(token) > 40
+    stored = AuthToken.objects.get(user=editor)
+    assert token not in (stored.digest, stored.token_key)  # only a hash is kept
+    assert stored.expiry is not None
+    assert timedelta(days=89) < stored.expiry - timezone.now() <= timedelta(days=90)
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/claims/").status_code == 200
+
+    out = io.StringIO()
+    call_command("create_api_token", "editor", "--days", "7", stdout=out)
+    assert AuthToken.objects.filter(user=editor).count() == 2
+    with pytest.raises(CommandError, match="no user “nobody”"):
+        call_command("create_api_token", "nobody", stdout=io.StringIO())
+
+
+def test_the_admin_session_works_and_needs_csrf_for_writes(world: World, editor: Any) -> None:
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(editor)
+    assert client.get("/api/claims/").status_code == 200
+    response = client.post(
+        "/api/sources/", {"name": "New outlet", "kind": "news_outlet"}, format="json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in error(response)["detail"]
+    assert not Source.objects.filter(name="New outlet").exists()
+
+
+def test_a_role_change_applies_at_once(
+    world: World, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(editor)
+    assert client.get("/api/claims/").status_code == 200  # permissions now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.groups.clear()
+    assert client.get("/api/claims/").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.groups.add(Group.objects.get(name="Fact-checkers"))
+    assert client.get("/api/claims/").status_code == 200
+    assert client.post("/api/claims/", {}, format="json").status_code == 403
+
+
+# --- Writes through the services ------------------------------------------------------------
+def test_creating_a_claim_parses_its_count_and_adds_the_claimants_attribution(
+    world: World, as_editor: APIClient
+) -> None:
+    response = as_editor.post(
+        "/api/claims/",
+        {
+            "event": world.event.pk,
+            "claimant": world.wire.pk,
+            "measure": "killed",
+            "group": "  civilians ",
+            "count_text": "nearly 50",
+            "url": "https://example.org/report",
+            "reason": "From the morning wire",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["count_low"], body["count_high"], body["count_qualifier"]) == (45, 50, "approx")
+    assert body["group"] == "civilians"
+    assert body["status"] == "new" and body["version"] == 1
+    assert response["ETag"] == body["etag"] == f'"claim-{body["id"]}-v1"'
+    assert response["Location"].endswith(f"/api/claims/{body['id']}/")
+    [asserts] = body["attributions"]
+    assert (asserts["source"], asserts["stance"], asserts["url"]) == (
+        world.wire.pk,
+        "asserts",
+        "https://example.org/report",
+    )
+    claim = Claim.objects.get(pk=body["id"])
+    assert claim.history.first().history_change_reason == "From the morning wire"
+
+
+@pytest.mark.parametrize("phrase", ["heavy losses", "   "])
+def test_a_count_phrase_without_a_count_is_400_naming_the_field(
+    world: World, as_editor: APIClient, phrase: str
+) -> None:
+    before = Claim.objects.count()
+    response = as_editor.post(
+        "/api/claims/",
+        {
+            "event": world.event.pk,
+            "claimant": world.wire.pk,
+            "measure": "killed",
+            "group": "civilians",
+            "count_text": phrase,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    body = error(response)
+    assert list(body["fields"]) == ["count_text"]
+    assert body["detail"].startswith("count_text: ")
+    assert Claim.objects.count() == before
+
+    url = f"/api/attributions/{world.corroboration.pk}/"
+    response = as_editor.patch(
+        url,
+        {"count_text": "heavy losses"},
+        format="json",
+        HTTP_IF_MATCH=etag(as_editor, url),
+    )
+    assert response.status_code == 400
+    assert "“heavy losses” gives no count" in error(response)["fields"]["count_text"][0]
+    world.corroboration.refresh_from_db()
+    assert world.corroboration.count_text == "several"
+
+
+def test_a_figure_too_large_to_store_is_400_on_count_text(
+    world: World, as_editor: APIClient
+) -> None:
+    url = f"/api/claims/{world.claim.pk}/"
+    response = as_editor.patch(
+        url,
+        {"count_text": "99999999999999999999999"},
+        format="json",
+        HTTP_IF_MATCH=etag(as_editor, url),
+    )
+    assert response.status_code == 400
+    assert list(error(response)["fields"]) == ["count_text"]
+
+
+def test_bad_input_names_each_field_and_changes_nothing(world: World, as_editor: APIClient) -> None:
+    response = as_editor.post(
+        "/api/claims/",
+        {"event": 999999, "claimant": "x", "measure": "exploded", "count_text": "six"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(error(response)["fields"]) == {"event", "claimant", "measure", "group"}
+
+    response = as_editor.post("/api/events/", {"title": world.event.title}, format="json")
+    assert response.status_code == 400
+    assert "title" in error(response)["fields"]
+    assert Event.objects.count() == 1
+
+    response = as_editor.post("/api/claims/", data="{not json", content_type="application/json")
+    assert response.status_code == 400 and error(response)["code"] == "parse_error"
+    response = as_editor.post("/api/sources/", {"name": "x", "kind": "ngo"})  # a form post
+    assert response.status_code == 415
+
+
+def test_put_replaces_and_patch_edits_through_the_service_keeping_history(
+    world: World, as_editor: APIClient, editor: Any
+) -> None:
+    url = f"/api/claims/{world.claim.pk}/"
+    response = as_editor.put(
+        url,
+        {
+            "event": world.event.pk,
+            "claimant": world.jnim.pk,
+            "measure": "injured",
+            "group": "Wagner fighters",
+            "count_text": "a dozen",
+            "reason": "Re-read the statement",
+        },
+        format="json",
+        HTTP_IF_MATCH=etag(as_editor, url),
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["measure"], body["count_low"], body["count_high"]) == ("injured", 12, 12)
+    assert body["text"] == "" and body["made_at"] is None  # PUT resets what it leaves out
+    assert body["version"] == 2 and response["ETag"] == f'"claim-{world.claim.pk}-v2"'
+    record = Claim.objects.get(pk=world.claim.pk).history.first()
+    assert (record.history_user, record.history_change_reason) == (editor, "Re-read the statement")
+
+    response = as_editor.patch(
+        url, {"text": "Revised"}, format="json", HTTP_IF_MATCH=response["ETag"]
+    )
+    assert response.status_code == 200
+    assert (response.json()["text"], response.json()["measure"]) == ("Revised", "injured")
+
+
+# --- ETag and If-Match ----------------------------------------------------------------------
+def test_etag_round_trip_refuses_stale_and_missing_if_match(
+    world: World, as_editor: APIClient
+) -> None:
+    url = f"/api/claims/{world.claim.pk}/"
+    first = etag(as_editor, url)
+    assert first == f'"claim-{world.claim.pk}-v1"'
+
+    assert as_editor.patch(url, {"text": "No tag"}, format="json").status_code == 428
+
+    mine = as_editor.patch(url, {"text": "Mine"}, format="json", HTTP_IF_MATCH=first)
+    assert mine.status_code == 200 and mine["ETag"] != first
+
+    theirs = as_editor.patch(url, {"text": "Theirs"}, format="json", HTTP_IF_MATCH=first)
+    assert theirs.status_code == 412
+    assert theirs["ETag"] == mine["ETag"]  # what to reload
+    assert "changed by someone else" in error(theirs)["detail"]
+    world.claim.refresh_from_db()
+    assert world.claim.text == "Mine" and world.claim.version == 2
+
+    for header in (f"W/{mine['ETag']}", '"claim-999-v2"', "garbage", '"event-1-v2"'):
+        response = as_editor.patch(url, {"text": "x"}, format="json", HTTP_IF_MATCH=header)
+        assert response.status_code == 412, header
+    listed = f'"other", {mine["ETag"]}'
+    assert (
+        as_editor.patch(url, {"text": "y"}, format="json", HTTP_IF_MATCH=listed).status_code == 200
+    )
+    assert as_editor.patch(url, {"text": "z"}, format="json", HTTP_IF_MATCH="*").status_code == 200
+
+
+def test_etags_of_events_sources_and_flags_follow_their_last_change(
+    world: World, as_editor: APIClient
+) -> None:
+    for url, change in (
+        (f"/api/events/{world.event.pk}/", {"summary": "Updated"}),
+        (f"/api/sources/{world.wire.pk}/", {"reliability": "B"}),
+    ):
+        before = etag(as_editor, url)
+        ok = as_editor.patch(url, change, format="json", HTTP_IF_MATCH=before)
+        assert ok.status_code == 200 and ok["ETag"] != before
+        stale = as_editor.patch(url, change, format="json", HTTP_IF_MATCH=before)
+        assert stale.status_code == 412 and stale["ETag"] == ok["ETag"]
+        assert as_editor.patch(url, change, format="json").status_code == 428
+
+    flag_url = f"/api/flags/{world.flag.pk}/"
+    before = etag(as_editor, flag_url)
+    ConflictFlag.objects.get(pk=world.flag.pk).save()  # the recheck touched it meanwhile
+    response = as_editor.post(
+        flag_url + "resolve/", {"reason": "Settled"}, format="json", HTTP_IF_MATCH=before
+    )
+    assert response.status_code == 412
+    world.flag.refresh_from_db()
+    assert world.flag.status == "open"
+
+
+def test_the_etag_in_a_list_row_is_good_for_if_match(world: World, as_editor: APIClient) -> None:
+    row = as_editor.get("/api/claims/").json()["results"][0]
+    response = as_editor.post(
+        f"/api/claims/{row['id']}/transition/",
+        {"action": "start_review"},
+        format="json",
+        HTTP_IF_MATCH=row["etag"],
+    )
+    assert response.status_code == 200
+
+
+# --- Review steps and other actions ---------------------------------------------------------
+def step(client: APIClient, claim_id: int, **body: Any) -> Any:
+    url = f"/api/claims/{claim_id}/"
+    return client.post(url + "transition/", body, format="json", HTTP_IF_MATCH=etag(client, url))
+
+
+def test_review_flow_and_a_fact_checker_cannot_give_a_verdict(
+    world: World, as_editor: APIClient, as_factchecker: APIClient
+) -> None:
+    pk = world.claim.pk
+    assert step(as_factchecker, pk, action="start_review").status_code == 403
+    assert step(as_editor, pk, action="start_review").json()["status"] == "in_review"
+
+    refused = step(as_factchecker, pk, action="give_verdict", verdict="disputed")
+    assert refused.status_code == 403
+    assert "give verdict" in error(refused)["detail"].lower()
+    world.claim.refresh_from_db()
+    assert (world.claim.status, world.claim.verdict) == ("in_review", "")
+
+    confirmed = step(as_editor, pk, action="give_verdict", verdict="confirmed")
+    assert confirmed.status_code == 409
+    assert "independent" in error(confirmed)["detail"]
+    assert error(confirmed)["code"] == "transition_not_allowed"
+
+    missing = step(as_editor, pk, action="give_verdict")
+    assert missing.status_code == 400 and "verdict" in error(missing)["fields"]
+
+    assert step(as_editor, pk, action="give_verdict", verdict="disputed").status_code == 200
+    blocked = step(as_editor, pk, action="publish")
+    assert blocked.status_code == 409 and "override" in error(blocked)["detail"]
+    published = step(as_editor, pk, action="publish", override_reason="Both figures reported")
+    assert published.status_code == 200
+    body = published.json()
+    assert body["status"] == "published" and body["published_at"]
+    assert body["available_transitions"] == ["reopen"]
+    assert step(as_editor, pk, action="publish").status_code == 409  # already published
+
+
+def test_verifying_an_independent_source_makes_the_claim_corroborated(
+    world: World, as_editor: APIClient, as_factchecker: APIClient, factchecker: Any
+) -> None:
+    world.flag.delete()
+    claim_url = f"/api/claims/{world.claim.pk}/"
+    assert as_editor.get(claim_url).json()["corroboration"] == "unverified"
+
+    url = f"/api/attributions/{world.corroboration.pk}/"
+    response = as_factchecker.post(
+        url + "verify/",
+        {"note": "Called the office"},
+        format="json",
+        HTTP_IF_MATCH=etag(as_factchecker, url),
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["verification"], body["verified_by"]) == ("verified", "factchecker")
+    assert as_editor.get(claim_url).json()["corroboration"] == "corroborated"
+
+    no_note = as_factchecker.post(
+        url + "reject/", {"note": " "}, format="json", HTTP_IF_MATCH=response["ETag"]
+    )
+    assert no_note.status_code == 400 and list(error(no_note)["fields"]) == ["note"]
+    rejected = as_factchecker.post(
+        url + "reject/",
+        {"note": "Quote is from another attack"},
+        format="json",
+        HTTP_IF_MATCH=response["ETag"],
+    )
+    assert rejected.json()["verification"] == "rejected"
+    assert as_editor.get(claim_url).json()["corroboration"] == "unverified"
+
+
+def test_corroboration_in_the_api_is_the_selectors(world: World, as_editor: APIClient) -> None:
+    add_claims(world, 6)
+    for attribution in Attribution.objects.filter(stance="contradicts")[:2]:
+        services.attribution_verify(attribution=attribution, by=None)
+    services.attribution_verify(attribution=world.corroboration, by=None)
+    claims = list(
+        Claim.objects.select_related("claimant").prefetch_related(attributions_prefetch())
+    )
+    expected = {pk: status.value for pk, status in corroboration_for_claims(claims).items()}
+    rows = as_editor.get("/api/claims/?limit=200").json()["results"]
+    shown = {row["id"]: row["corroboration"] for row in rows}
+    assert shown == expected
+    assert {"contested", "single_source"} <= set(shown.values())
+    for pk, status in expected.items():
+        assert as_editor.get(f"/api/claims/{pk}/").json()["corroboration"] == status
+
+
+def test_flags_are_resolved_or_dismissed_by_editors_with_a_reason(
+    world: World, as_editor: APIClient, as_factchecker: APIClient
+) -> None:
+    url = f"/api/flags/{world.flag.pk}/"
+    tag = etag(as_editor, url)
+    refused = as_factchecker.post(
+        url + "dismiss/", {"reason": "x"}, format="json", HTTP_IF_MATCH=tag
+    )
+    assert refused.status_code == 403
+    no_reason = as_editor.post(url + "dismiss/", {"reason": ""}, format="json", HTTP_IF_MATCH=tag)
+    assert no_reason.status_code == 400 and list(error(no_reason)["fields"]) == ["reason"]
+    done = as_editor.post(
+        url + "dismiss/", {"reason": "Two different attacks"}, format="json", HTTP_IF_MATCH=tag
+    )
+    assert done.status_code == 200
+    body = done.json()
+    assert (body["status"], body["closed_by"], body["resolution_note"]) == (
+        "dismissed",
+        "editor",
+        "Two different attacks",
+    )
+    again = as_editor.post(
+        url + "resolve/", {"reason": "x"}, format="json", HTTP_IF_MATCH=done["ETag"]
+    )
+    assert again.status_code == 409 and "already dismissed" in error(again)["detail"]
+
+
+def test_event_recheck_is_accepted_and_marks_the_event(
+    world: World, as_editor: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    Event.objects.filter(pk=world.event.pk).update(needs_recheck_since=None)
+    url = f"/api/events/{world.event.pk}/"
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = as_editor.post(
+            url + "recheck/", format="json", HTTP_IF_MATCH=etag(as_editor, url)
+        )
+    assert response.status_code == 202
+    assert response.json()["needs_recheck_since"] is not None
+    assert callbacks  # the recheck is queued once the transaction commits
+
+
+def test_assigning_by_username(world: World, as_factchecker: APIClient, editor: Any) -> None:
+    url = f"/api/claims/{world.claim.pk}/"
+    response = as_factchecker.post(
+        url + "assign/",
+        {"assignee": "editor"},
+        format="json",
+        HTTP_IF_MATCH=etag(as_factchecker, url),
+    )
+    assert response.status_code == 200 and response.json()["assignee"] == "editor"
+    unknown = as_factchecker.post(
+        url + "assign/", {"assignee": "ghost"}, format="json", HTTP_IF_MATCH=response["ETag"]
+    )
+    assert unknown.status_code == 400 and "ghost" in error(unknown)["fields"]["assignee"][0]
+
+
+# --- JSON errors everywhere -----------------------------------------------------------------
+def test_404_405_and_unknown_paths_are_json(world: World, as_editor: APIClient) -> None:
+    missing = as_editor.get("/api/claims/999999/")
+    assert missing.status_code == 404 and error(missing)["code"] == "not_found"
+    for path in ("/api/nothing-here/", "/api/claims/abc/", "/api/", "/api/claims/1/nope/"):
+        response = as_editor.get(path)
+        assert response.status_code == 404, path
+        assert "/api/docs/" in error(response)["detail"]
+    deleted = as_editor.delete(f"/api/claims/{world.claim.pk}/")
+    assert deleted.status_code == 405 and error(deleted)["code"] == "method_not_allowed"
+    assert Claim.objects.filter(pk=world.claim.pk).exists()
+    assert as_editor.put("/api/flags/1/", {}, format="json").status_code == 405
+
+    # Without the trailing slash: GET is redirected, a POST is told the right URL.
+    redirect = as_editor.get("/api/claims?status=new")
+    assert redirect.status_code == 301 and redirect["Location"] == "/api/claims/?status=new"
+    post = as_editor.post("/api/claims", {}, format="json")
+    assert post.status_code == 404 and "/api/claims/" in error(post)["detail"]
+
+
+def test_a_server_error_is_json_and_logged(
+    world: World, as_editor: APIClient, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("claims.api.reads.corroboration", broken)
+    response = as_editor.get("/api/claims/")
+    assert response.status_code == 500
+    body = error(response)
+    assert "fire" not in body["detail"]  # no internals leak
+    assert any("database on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)
+
+
+def test_django_error_handlers_answer_json_only_under_api(rf: Any) -> None:
+    response = errors.server_error(rf.get("/api/claims/"))
+    assert response.status_code == 500 and json.loads(response.content)["code"] == "error"
+    page = errors.server_error(rf.get("/admin/"))
+    assert page.status_code == 500 and b"<h1>" in page.content
+    response = errors.page_not_found(rf.get("/api/whatever/"), Exception())
+    assert response.status_code == 404 and json.loads(response.content)["code"] == "not_found"
+    page = errors.page_not_found(rf.get("/elsewhere/"), Exception())
+    assert page.status_code == 404 and b"<h1>" in page.content
+
+
+# --- Throttling -----------------------------------------------------------------------------
+def test_throttling_per_user_answers_429_with_retry_after(
+    world: World, editor: Any, factchecker: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "3/minute"},
+    }
+    moment = 1_800_000_015.0  # 15 s into a minute
+    monkeypatch.setattr(throttling, "now", lambda: moment)
+    window = int(moment // 60)
+    for user in (editor, factchecker):  # counts left by an earlier run on a shared Redis
+        throttling.forget(throttling.cache_key(f"user-{user.pk}", 3, 60, window))
+        throttling.forget(throttling.cache_key(f"user-{user.pk}", 3, 60, window + 1))
+
+    client = client_for(editor)
+    assert [client.get("/api/events/").status_code for _ in range(3)] == [200, 200, 200]
+    throttled = client.get("/api/events/")
+    assert throttled.status_code == 429
+    assert throttled["Retry-After"] == "45"
+    assert error(throttled)["code"] == "throttled"
+    assert client_for(factchecker).get("/api/events/").status_code == 200  # per user
+
+    moment += 45  # the next window
+    assert client.get("/api/events/").status_code == 200
+
+
+def test_the_api_keeps_working_when_redis_is_down(
+    world: World, editor: Any, settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    from claims.api import store
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    monkeypatch.setattr(store, "_client", None)
+    client = client_for(editor)
+    assert client.get("/api/claims/").status_code == 200  # not throttled, permissions read
+    assert client.post("/api/claims/", {}, format="json").status_code == 400
+    assert any("unavailable" in r.getMessage() for r in caplog.records)
+
+
+# --- Lists: filters, order, pages, a fixed number of queries --------------------------------
+def test_list_filters(world: World, as_editor: APIClient) -> None:
+    other = services.claim_create(
+        by=None,
+        event=world.event,
+        claimant=world.wire,
+        measure="injured",
+        group="Civilians",
+        count_text="dozens",
+    )
+    second_event = services.event_create(by=None, title="Another incident")
+    services.claim_create(
+        by=None,
+        event=second_event,
+        claimant=world.wire,
+        measure="killed",
+        group="WAGNER   fighters",
+        count_text="two",
+    )
+
+    def ids(query: str, resource: str = "claims") -> list[int]:
+        response = as_editor.get(f"/api/{resource}/?{query}")
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["results"]]
+
+    assert ids("measure=injured") == [other.pk]
+    assert ids(f"event={world.event.pk}") == [world.claim.pk, other.pk]
+    assert len(ids("group=wagner fighters")) == 2
+    assert ids("open_conflict=true") == [world.claim.pk]
+    assert world.claim.pk not in ids("open_conflict=false")
+    assert ids("status=in_review") == []
+    later = (timezone.now() + timedelta(minutes=1)).isoformat()
+    assert ids(f"updated_since={later.replace('+', '%2B')}") == []
+    # Offsets the database would refuse are converted first.
+    assert len(ids("updated_since=2000-01-01T23:00:00%2B22:47")) == 3
+    assert ids("verification=unverified", "attributions") == list(
+        Attribution.objects.order_by("id").values_list("id", flat=True)
+    )
+    assert ids("status=open", "flags") == [world.flag.pk]
+    assert ids("group=Wagner  Fighters", "flags") == [world.flag.pk]
+    assert ids("kind=party", "sources") == [world.jnim.pk]
+    assert ids("needs_recheck=true", "events") == sorted(Event.objects.values_list("id", flat=True))
+
+    bad = as_editor.get("/api/claims/?status=sleeping&event=abc&claimant=99999999999999999999")
+    assert bad.status_code == 400
+    assert set(error(bad)["fields"]) == {"status", "event", "claimant"}
+
+
+def test_list_order_and_pages(world: World, as_editor: APIClient) -> None:
+    for phrase in ("two", "ten", "five", "ten"):
+        services.claim_create(
+            by=None,
+            event=world.event,
+            claimant=world.wire,
+            measure="killed",
+            group="civilians",
+            count_text=phrase,
+        )
+    page = as_editor.get("/api/claims/?ordering=-count_low&limit=2").json()
+    assert [row["count_low"] for row in page["results"]] == [10, 10]
+    first_ids = [row["id"] for row in page["results"]]
+    assert first_ids == sorted(first_ids, reverse=True)  # ties: by id, same direction
+    # A claim added while the client pages does not shift what comes next.
+    services.claim_create(
+        by=None,
+        event=world.event,
+        claimant=world.wire,
+        measure="killed",
+        group="civilians",
+        count_text="a dozen",
+    )
+    page = as_editor.get(page["next"]).json()
+    assert [row["count_low"] for row in page["results"]] == [6, 5]
+    page = as_editor.get(page["next"]).json()
+    assert [row["count_low"] for row in page["results"]] == [2]
+    assert page["next"] is None
+
+    by_update = as_editor.get("/api/claims/?ordering=updated_at&limit=3").json()
+    rest = as_editor.get(by_update["next"]).json()
+    seen = [row["id"] for row in by_update["results"] + rest["results"]]
+    assert sorted(seen) == sorted(Claim.objects.values_list("id", flat=True))
+
+    for query, field in (("cursor=nonsense", "cursor"), ("limit=0", "limit"), ("limit=x", "limit")):
+        response = as_editor.get(f"/api/claims/?{query}")
+        assert response.status_code == 400 and list(error(response)["fields"]) == [field]
+
+
+def add_claims(world: World, n: int) -> None:
+    start = Claim.objects.count()
+    for i in range(start, start + n):
+        source = services.source_create(by=None, name=f"Outlet {i}", kind="news_outlet")
+        claim = services.claim_create(
+            by=None,
+            event=world.event,
+            claimant=source,
+            measure="killed",
+            group="Wagner fighters" if i % 2 else f"group {i}",
+            count_text=str(i + 1),
+        )
+        services.attribution_create(
+            by=None, claim=claim, source=world.officials, stance="contradicts"
+        )
+        a = services.attribution_create(
+            by=None, claim=claim, source=world.wire, stance="relays", count_text=str(i + 1)
+        )
+        services.attribution_verify(attribution=a, by=None)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/claims/", "/api/attributions/", "/api/flags/", "/api/events/", "/api/sources/"]
+)
+def test_a_list_runs_the_same_number_of_queries_at_any_size(
+    world: World, editor: Any, url: str
+) -> None:
+    client = client_for(editor)
+
+    def queries() -> int:
+        client.get(url)  # the user's permissions are cached after the first request
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url + "?limit=200")
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    add_claims(world, 2)
+    small = queries()
+    add_claims(world, 25)
+    for i in range(25):
+        services.event_create(by=None, title=f"Event {i}")
+        ConflictFlag.objects.create(
+            event=world.event,
+            measure="injured",
+            group=f"g{i}",
+            explanation="x",
+            fingerprint=str(i),
+            status="resolved",
+        )
+    assert queries() == small
+    if url == "/api/claims/":
+        # the token; the page's ids; its claims (open flags as a subquery); their attributions
+        assert small == 4, small
+
+
+# --- ClaimReview ----------------------------------------------------------------------------
+SCHEMA_ORG_CONTEXT = {"@context": {"@vocab": "http://schema.org/"}}
+
+
+def local_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """pyld document loader without network: schema.org's context, minimal."""
+    assert url.rstrip("/") in {"https://schema.org", "http://schema.org"}, url
+    return {"contextUrl": None, "documentUrl": url, "document": SCHEMA_ORG_CONTEXT}
+
+
+def publish(world: World, verdict: str) -> None:
+    claim = world.claim
+    for action in ("start_review", "give_verdict", "publish"):
+        claim = services.claim_transition(
+            claim=claim,
+            action=action,
+            version=claim.version,
+            by=None,
+            verdict=verdict,
+            override_reason="Reported with both figures",
+        )
+
+
+SCHEMA = "http://schema.org/"
+
+
+def value(node: dict[str, Any], name: str) -> Any:
+    [item] = node[SCHEMA + name]
+    return item.get("@value", item)
+
+
+def test_claimreview_is_json_ld_with_what_search_engines_need(
+    world: World, as_editor: APIClient
+) -> None:
+    url = f"/api/claims/{world.claim.pk}/claimreview/"
+    unpublished = as_editor.get(url)
+    assert unpublished.status_code == 404
+
+    publish(world, "false")
+    response = as_editor.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/ld+json")
+    document = response.json()
+
+    from pyld import jsonld
+
+    [review] = jsonld.expand(document, {"documentLoader": local_loader})
+    assert review["@type"] == [SCHEMA + "ClaimReview"]
+    reviewed = value(review, "claimReviewed")
+    assert reviewed == "JNIM: at least six Wagner fighters killed"
+    assert len(reviewed) < 75 and "false" not in reviewed.lower()
+    assert value(review, "url").endswith(url)
+    published = Claim.objects.get(pk=world.claim.pk).published_at
+    assert published is not None
+    assert value(review, "datePublished") == published.date().isoformat()
+    assert value(value(review, "author"), "name") == "Verifier"
+
+    rating = value(review, "reviewRating")
+    assert value(rating, "alternateName") == "False"
+    assert (
+        value(rating, "ratingValue"),
+        value(rating, "worstRating"),
+        value(rating, "bestRating"),
+    ) == (1, 1, 5)
+
+    item = value(review, "itemReviewed")
+    assert item["@type"] == [SCHEMA + "Claim"]
+    assert value(value(item, "author"), "name") == "JNIM"
+    assert world.claim.made_at is not None
+    assert value(item, "datePublished") == world.claim.made_at.date().isoformat()
+    assert value(value(item, "appearance"), "url") == "https://example.org/jnim-statement"
+
+
+def test_claimreview_keeps_claim_reviewed_short_and_rates_each_verdict(
+    world: World, as_editor: APIClient
+) -> None:
+    Claim.objects.filter(pk=world.claim.pk).update(
+        group="fighters of the Wagner group and allied militias travelling in a convoy"
+    )
+    publish(world, "unverifiable")
+    document = as_editor.get(
+        f"/api/claims/{world.claim.pk}/claimreview/", HTTP_ACCEPT="application/ld+json"
+    ).json()
+    assert len(document["claimReviewed"]) < 75 and document["claimReviewed"].endswith("…")
+    assert document["reviewRating"]["alternateName"] == "Unverifiable"
+    assert document["reviewRating"]["ratingValue"] == 3
+
+
+# --- The schema and its docs ----------------------------------------------------------------
+def test_schema_and_docs_are_served_by_the_app(client: Any, db: None) -> None:
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["openapi"].startswith("3.")
+    assert {"/api/claims/", "/api/claims/{id}/transition/", "/api/flags/{id}/resolve/"} <= set(
+        document["paths"]
+    )
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+    html = docs.content.decode()
+    assert "cdn." not in html and "unpkg" not in html  # no third-party assets
+    assets = re.findall(r'src="([^"]+\.js)"', html)
+    assert assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_schema_generation_has_no_warnings() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--format",
+        "openapi-json",
+        stdout=out,
+        stderr=err,
+    )
+    assert json.loads(out.getvalue())["info"]["title"] == "Verifier API"
