@@ -419,6 +419,40 @@ class DeskAdmin(SimpleHistoryAdmin):
             )
             raise stale_refusal(details, str(obj._meta.verbose_name)) from exc
 
+    def save_stamped(
+        self,
+        request: HttpRequest,
+        obj: models.Model,
+        form: forms.BaseForm,
+        change: bool,
+        *,
+        fields: list[str],
+        create: Any,
+        update: Any,
+    ) -> None:
+        """save_model for a model without a version (events, sources), through its services.
+
+        ``create(by=, reason=, **fields)`` adds; ``update(obj, by=, reason=, **changes)``
+        edits only what the form changed, refused if someone saved since it was loaded.
+        """
+        data = form.cleaned_data
+        if change:
+            changes = {name: data[name] for name in form.changed_data if name in fields}
+            if not changes:
+                return
+            reason = data.get("reason") or "Edited in the admin"
+            saved = self.stamped_call(
+                form, obj, lambda: update(obj, by=request.user, reason=reason, **changes)
+            )
+        else:
+            with refused_as_form_errors():
+                saved = create(
+                    by=request.user,
+                    reason="Added in the admin",
+                    **{name: data[name] for name in fields if name in data},
+                )
+        self.copy_saved(obj, saved)
+
     def stamped_call(self, form: forms.BaseForm, obj: models.Model, call: Any) -> models.Model:
         """For models without a version: refuse if it was saved since the user loaded it.
 

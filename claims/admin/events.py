@@ -28,7 +28,7 @@ from claims.models import Attribution, Claim, ConflictFlag, Event, Measure
 from claims.services import recheck
 
 from . import display
-from .base import DeskAdmin, StampedForm, redirect_back, refused_as_form_errors
+from .base import DeskAdmin, StampedForm, redirect_back
 from .claims import flag_card
 from .flags import open_first
 
@@ -187,28 +187,15 @@ class EventAdmin(DeskAdmin):
         return [(None, {"fields": fields})]
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        if change:
-            changes = {name: data[name] for name in form.changed_data if name in EDIT_FIELDS}
-            if not changes:
-                return
-            saved = self.stamped_call(
-                form,
-                obj,
-                lambda: services.event_update(
-                    event=obj,
-                    by=request.user,
-                    reason=data.get("reason") or "Edited in the admin",
-                    **changes,
-                ),
-            )
-        else:
-            fields = {name: data[name] for name in EDIT_FIELDS if name in data}
-            with refused_as_form_errors():
-                saved = services.event_create(
-                    by=request.user, reason="Added in the admin", **fields
-                )
-        self.copy_saved(obj, saved)
+        self.save_stamped(
+            request,
+            obj,
+            form,
+            change,
+            fields=EDIT_FIELDS,
+            create=services.event_create,
+            update=lambda obj, **kw: services.event_update(event=obj, **kw),
+        )
 
     def render_change_form(
         self,

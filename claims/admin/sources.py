@@ -19,7 +19,7 @@ from claims import services
 from claims.models import Attribution, Claim, Source
 
 from . import display
-from .base import DeskAdmin, StampedForm, refused_as_form_errors
+from .base import DeskAdmin, StampedForm
 from .events import count_of
 
 EDIT_FIELDS = ["name", "kind", "origin", "reliability", "url", "notes"]
@@ -29,6 +29,11 @@ class SourceForm(StampedForm):
     class Meta:
         model = Source
         fields = EDIT_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the service makes the source its own origin.
+        self.fields["origin"].required = False
 
 
 @admin.register(Source)
@@ -88,28 +93,15 @@ class SourceAdmin(DeskAdmin):
         return [(None, {"fields": fields})]
 
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        if change:
-            changes = {name: data[name] for name in form.changed_data if name in EDIT_FIELDS}
-            if not changes:
-                return
-            saved = self.stamped_call(
-                form,
-                obj,
-                lambda: services.source_update(
-                    source=obj,
-                    by=request.user,
-                    reason=data.get("reason") or "Edited in the admin",
-                    **changes,
-                ),
-            )
-        else:
-            fields = {name: data[name] for name in EDIT_FIELDS if name in data}
-            with refused_as_form_errors():
-                saved = services.source_create(
-                    by=request.user, reason="Added in the admin", **fields
-                )
-        self.copy_saved(obj, saved)
+        self.save_stamped(
+            request,
+            obj,
+            form,
+            change,
+            fields=EDIT_FIELDS,
+            create=services.source_create,
+            update=lambda obj, **kw: services.source_update(source=obj, **kw),
+        )
 
     def render_change_form(
         self,
