@@ -32,7 +32,6 @@ from .base import (
     VersionedForm,
     message_for,
     redirect_back,
-    refused_as_form_errors,
     report,
 )
 from .claims import MAX_BULK, links_html, verification_html
@@ -296,37 +295,19 @@ class AttributionAdmin(DeskAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: Attribution, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        if change:
-            changes = {name: data[name] for name in form.changed_data if name in EDIT_FIELDS}
-            if not changes:
-                return
-            saved = self.locked_call(
-                form,
-                obj,
-                lambda: services.attribution_update(
-                    attribution=obj,
-                    version=data["version"],
-                    by=request.user,
-                    reason=data.get("reason") or "Edited in the admin",
-                    **changes,
-                ),
-            )
-        else:
-            with refused_as_form_errors():
-                saved = services.attribution_create(
-                    by=request.user,
-                    claim=data["claim"],
-                    source=data["source"],
-                    stance=data["stance"],
-                    quote=data.get("quote", ""),
-                    url=data.get("url", ""),
-                    archive_url=data.get("archive_url", ""),
-                    published_at=data.get("published_at"),
-                    count_text=data.get("count_text", ""),
-                    reason="Added in the admin",
-                )
-        self.copy_saved(obj, saved)
+        self.save_through_services(
+            request,
+            obj,
+            form,
+            change,
+            fields=EDIT_FIELDS,
+            create_fields=[
+                "claim", "source", "stance", "quote", "url", "archive_url", "published_at",
+                "count_text",
+            ],
+            create=services.attribution_create,
+            update=lambda obj, **kw: services.attribution_update(attribution=obj, **kw),
+        )  # fmt: skip
 
     def render_change_form(
         self,

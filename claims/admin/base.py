@@ -419,7 +419,7 @@ class DeskAdmin(SimpleHistoryAdmin):
             )
             raise stale_refusal(details, str(obj._meta.verbose_name)) from exc
 
-    def save_stamped(
+    def save_through_services(
         self,
         request: HttpRequest,
         obj: models.Model,
@@ -429,11 +429,15 @@ class DeskAdmin(SimpleHistoryAdmin):
         fields: list[str],
         create: Any,
         update: Any,
+        create_fields: list[str] | None = None,
     ) -> None:
-        """save_model for a model without a version (events, sources), through its services.
+        """save_model through the services, for every desk model.
 
-        ``create(by=, reason=, **fields)`` adds; ``update(obj, by=, reason=, **changes)``
-        edits only what the form changed, refused if someone saved since it was loaded.
+        Adding calls ``create(by=, reason=, **fields)`` with ``create_fields`` (default
+        ``fields``). Changing calls ``update(obj, by=, reason=, **changes)`` with only what
+        the form changed; a model with a ``version`` passes the one the user loaded and is
+        refused if stale (locked_call), one without is compared on ``updated_at``
+        (stamped_call).
         """
         data = form.cleaned_data
         if change:
@@ -441,15 +445,23 @@ class DeskAdmin(SimpleHistoryAdmin):
             if not changes:
                 return
             reason = data.get("reason") or "Edited in the admin"
-            saved = self.stamped_call(
-                form, obj, lambda: update(obj, by=request.user, reason=reason, **changes)
-            )
+            if "version" in data:
+                version = data["version"]
+                saved = self.locked_call(
+                    form,
+                    obj,
+                    lambda: update(obj, version=version, by=request.user, reason=reason, **changes),
+                )
+            else:
+                saved = self.stamped_call(
+                    form, obj, lambda: update(obj, by=request.user, reason=reason, **changes)
+                )
         else:
             with refused_as_form_errors():
                 saved = create(
                     by=request.user,
                     reason="Added in the admin",
-                    **{name: data[name] for name in fields if name in data},
+                    **{name: data[name] for name in (create_fields or fields) if name in data},
                 )
         self.copy_saved(obj, saved)
 

@@ -390,9 +390,10 @@ class ClaimAdmin(DeskAdmin):
     readonly_fields = ["interval"]
 
     # --- Queue ---
-    def get_ordering(self, request: HttpRequest) -> list[str]:
-        # An annotation (see get_queryset), which the class attribute cannot name.
-        return ["queue_rank", "created_at", "id"]
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
+        # The expression, not the name of get_queryset's annotation: other admins order
+        # their claim pickers with this on a plain Claim queryset.
+        return [queue_rank().asc(), "created_at", "id"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         # Annotated before it is ordered (ModelAdmin.get_queryset orders first).
@@ -581,38 +582,19 @@ class ClaimAdmin(DeskAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        if change:
-            changes = {name: data[name] for name in form.changed_data if name in CLAIM_FORM_FIELDS}
-            if not changes:
-                return
-            saved = self.locked_call(
-                form,
-                obj,
-                lambda: services.claim_update(
-                    claim=obj,
-                    version=data["version"],
-                    by=request.user,
-                    reason=data.get("reason") or "Edited in the admin",
-                    **changes,
-                ),
-            )
-        else:
-            with refused_as_form_errors():
-                saved = services.claim_create(
-                    by=request.user,
-                    event=data["event"],
-                    claimant=data["claimant"],
-                    measure=data["measure"],
-                    group=data["group"],
-                    count_text=data["count_text"],
-                    text=data.get("text", ""),
-                    made_at=data.get("made_at"),
-                    url=data.get("url", ""),
-                    quote=data.get("quote", ""),
-                    reason="Added in the admin",
-                )
-        self.copy_saved(obj, saved)
+        self.save_through_services(
+            request,
+            obj,
+            form,
+            change,
+            fields=CLAIM_FORM_FIELDS,
+            create_fields=[
+                "event", "claimant", "measure", "group", "count_text", "text", "made_at",
+                "url", "quote",
+            ],
+            create=services.claim_create,
+            update=lambda obj, **kw: services.claim_update(claim=obj, **kw),
+        )  # fmt: skip
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)

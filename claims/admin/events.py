@@ -187,7 +187,7 @@ class EventAdmin(DeskAdmin):
         return [(None, {"fields": fields})]
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
-        self.save_stamped(
+        self.save_through_services(
             request,
             obj,
             form,

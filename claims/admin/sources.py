@@ -93,7 +93,7 @@ class SourceAdmin(DeskAdmin):
         return [(None, {"fields": fields})]
 
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
-        self.save_stamped(
+        self.save_through_services(
             request,
             obj,
             form,
