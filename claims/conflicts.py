@@ -32,12 +32,14 @@ Corroboration status (DESIGN.md: "derived, never typed"): see
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from operator import itemgetter
 from typing import NamedTuple
 
 __all__ = [
@@ -159,26 +161,47 @@ def _topic(measure: str, group: str) -> tuple[str, str]:
     return (measure, group_key(group))
 
 
-def live_counts(counts: Iterable[Count]) -> list[Count]:
-    """The counts that take part, in input order: not excluded, not revised."""
-    # A rejected attribution is excluded even if the caller forgot the flag.
-    taking_part = [c for c in counts if not c.excluded and c.verification != Verification.REJECTED]
-    for c in taking_part:
+def _live_by_topic(counts: Iterable[Count]) -> dict[tuple[str, str], list[Count]]:
+    """The counts that take part, grouped by (measure, group_key), in input order.
+
+    One pass to group, then the revision rule within each group; this runs over
+    every count of an event on every recheck, so it keeps to plain loops.
+    """
+    by_topic: dict[tuple[str, str], list[Count]] = {}
+    rejected = Verification.REJECTED
+    for c in counts:
+        # A rejected attribution is excluded even if the caller forgot the flag.
+        if c.excluded or c.verification == rejected:
+            continue
         # A reversed interval would silently make everything "compatible" or not.
         if c.high is not None and c.high < c.low:
             raise ValueError(f"{c.key}: high {c.high} is below low {c.low}")
-    latest: dict[tuple[str, str, str], datetime] = {}
-    for c in taking_part:
-        if c.published_at is not None:
-            k = (c.origin, *_topic(c.measure, c.group))
-            if k not in latest or c.published_at > latest[k]:
-                latest[k] = c.published_at
-    return [
-        c
-        for c in taking_part
-        if c.published_at is None
-        or c.published_at == latest[(c.origin, *_topic(c.measure, c.group))]
-    ]
+        topic = (c.measure, group_key(c.group))
+        topic_counts = by_topic.get(topic)
+        if topic_counts is None:
+            by_topic[topic] = [c]
+        else:
+            topic_counts.append(c)
+    for topic, topic_counts in by_topic.items():
+        latest: dict[str, datetime] = {}
+        for c in topic_counts:
+            published = c.published_at
+            if published is not None and (c.origin not in latest or published > latest[c.origin]):
+                latest[c.origin] = published
+        if latest:
+            by_topic[topic] = [
+                c
+                for c in topic_counts
+                if c.published_at is None or c.published_at == latest[c.origin]
+            ]
+    return by_topic
+
+
+def live_counts(counts: Iterable[Count]) -> list[Count]:
+    """The counts that take part, in input order: not excluded, not revised."""
+    counts = list(counts)
+    live = {id(c) for topic_counts in _live_by_topic(counts).values() for c in topic_counts}
+    return [c for c in counts if id(c) in live]
 
 
 def _sides(counts: Sequence[Count]) -> tuple[Count, ...]:
@@ -193,21 +216,27 @@ def _sides(counts: Sequence[Count]) -> tuple[Count, ...]:
     max_low: dict[str, float] = {}
     for c in counts:
         high = math.inf if c.high is None else c.high
-        min_high[c.origin] = min(min_high.get(c.origin, math.inf), high)
-        max_low[c.origin] = max(max_low.get(c.origin, -math.inf), c.low)
-    lowest_highs = sorted(min_high.items(), key=lambda item: item[1])[:2]
-    highest_lows = sorted(max_low.items(), key=lambda item: item[1], reverse=True)[:2]
-
-    def other(best: list[tuple[str, float]], origin: str) -> float | None:
-        return next((value for o, value in best if o != origin), None)
-
+        if c.origin not in max_low:
+            min_high[c.origin], max_low[c.origin] = high, c.low
+            continue
+        if high < min_high[c.origin]:
+            min_high[c.origin] = high
+        if c.low > max_low[c.origin]:
+            max_low[c.origin] = c.low
+    if len(min_high) < 2:
+        return ()  # one origin: nothing to compare with
+    # The two best of each bound; a count compares with the best of another origin.
+    (high_origin, lowest_high), (_, next_lowest_high) = heapq.nsmallest(
+        2, min_high.items(), key=itemgetter(1)
+    )
+    (low_origin, highest_low), (_, next_highest_low) = heapq.nlargest(
+        2, max_low.items(), key=itemgetter(1)
+    )
     sides = []
     for c in counts:
-        below = other(lowest_highs, c.origin)
-        above = other(highest_lows, c.origin)
-        if (below is not None and below < c.low) or (
-            above is not None and c.high is not None and above > c.high
-        ):
+        below = next_lowest_high if c.origin == high_origin else lowest_high
+        above = next_highest_low if c.origin == low_origin else highest_low
+        if below < c.low or (c.high is not None and above > c.high):
             sides.append(c)
     return tuple(sorted(sides, key=_side_order))
 
@@ -218,7 +247,9 @@ def _side_order(c: Count) -> tuple[int, bool, int, str]:
 
 def _explain(sides: Sequence[Count], contradictions: Sequence[Contradiction]) -> str:
     # dict.fromkeys: drop repeated parts (same speaker, same interval), keep order.
-    figures = list(dict.fromkeys(f"{c.speaker} says {_describe(c.low, c.high)}" for c in sides))
+    said = dict.fromkeys((c.speaker, c.low, c.high) for c in sides)
+    figures = [f"{speaker} says {_describe(low, high)}" for speaker, low, high in said]
+    figures = list(dict.fromkeys(figures))
     parts = []
     if figures:
         verdict = "no figure fits both" if len(figures) <= 2 else "no figure fits them all"
@@ -239,26 +270,26 @@ def find_conflicts(
     `contradictions` are the verified contradicting attributions without a figure;
     the caller leaves out unverified and rejected ones.
     """
-    by_topic: dict[tuple[str, str], list[Count]] = defaultdict(list)
-    for c in live_counts(counts):
-        by_topic[_topic(c.measure, c.group)].append(c)
+    by_topic = _live_by_topic(counts)
 
-    # Origins with a live count, per (topic, claim): a contradiction needs its
-    # claim to take part, and a party contradicting its own claim revises it.
-    claim_origins: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for topic, topic_counts in by_topic.items():
-        for c in topic_counts:
-            claim_origins[(*topic, c.claim_key)].add(c.origin)
     against: dict[tuple[str, str], set[Contradiction]] = defaultdict(set)
-    for x in contradictions:
-        topic = _topic(x.measure, x.group)
-        if claim_origins.get((*topic, x.claim_key), set()) - {x.origin}:
-            against[topic].add(x)
+    contradictions = list(contradictions)
+    if contradictions:
+        # Origins with a live count, per (topic, claim): a contradiction needs its
+        # claim to take part, and a party contradicting its own claim revises it.
+        claim_origins: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        for topic, topic_counts in by_topic.items():
+            for c in topic_counts:
+                claim_origins[(*topic, c.claim_key)].add(c.origin)
+        for x in contradictions:
+            topic = _topic(x.measure, x.group)
+            if claim_origins.get((*topic, x.claim_key), set()) - {x.origin}:
+                against[topic].add(x)
 
     conflicts = []
     for topic in sorted(by_topic):
         sides = _sides(by_topic[topic])
-        contra = tuple(sorted(against[topic], key=lambda x: (x.speaker, x.claimant, x.key)))
+        contra = tuple(sorted(against.get(topic, ()), key=lambda x: (x.speaker, x.claimant, x.key)))
         if sides or contra:
             conflicts.append(Conflict(*topic, sides, contra, _explain(sides, contra)))
     return conflicts

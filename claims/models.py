@@ -69,6 +69,9 @@ class Event(models.Model):
     # Set in the same transaction as any change that can alter the event's conflicts;
     # cleared by the recheck that saw that change. The sweep requeues what stays set.
     needs_recheck_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The latest such change: while changes keep coming, the recheck waits for a lull
+    # so that one recheck sees a whole burst (see services.recheck.seconds_until_due).
+    last_change_at = models.DateTimeField(null=True, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

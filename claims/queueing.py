@@ -2,8 +2,10 @@
 
 A burst of edits to one event queues one recheck: the first edit sets a short-lived
 key (SET NX in Redis through the cache) and queues the task a moment later; the
-edits after it find the key and queue nothing. The task deletes the key as it
-starts, so an edit made while it runs queues the next one.
+edits after it find the key and queue nothing. While edits keep arriving the task
+waits for a lull (``services.recheck.seconds_until_due``) and keeps the key; once it
+holds the event's lock to recheck, it deletes the key, so an edit that commits after
+that queues the next one.
 
 If Redis is down the write has already committed with the event marked as
 needing a recheck; we log and let the periodic sweep requeue it.
@@ -58,7 +60,8 @@ def enqueue_rechecks(event_ids: Iterable[int], *, coalesce: bool = True) -> int:
 
 
 def forget_queued(event_id: int) -> None:
-    """Called by the task as it starts, so that later edits queue a fresh recheck."""
+    """Called by the recheck once it holds the event's lock, so that later edits queue
+    a fresh recheck."""
     try:
         cache.delete(queued_key(event_id))
     except Exception:

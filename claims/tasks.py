@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError as DatabaseOperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from claims import notifications, services
-from claims.queueing import forget_queued
 
 logger = logging.getLogger(__name__)
 
@@ -25,13 +25,23 @@ TRANSIENT = (DatabaseOperationalError, BrokerOperationalError, ConnectionError, 
     max_retries=8,
 )
 def recheck_event(event_id: int, force: bool = False) -> dict[str, object] | None:
-    """Make one event's conflict flags match its counts (``force``: even if not marked)."""
-    forget_queued(event_id)
-    result = services.recheck_event(event_id=event_id, force=force)
+    """Make one event's conflict flags match its counts (``force``: even if not marked).
+
+    While the event's changes are still arriving the service says how long to wait,
+    and the task queues itself again for then (the event stays marked meanwhile, so
+    the sweep covers a publish that fails).
+    """
+    result = services.recheck_event(
+        event_id=event_id, force=force, wait_for_lull=not settings.TASKS_IN_PROCESS
+    )
     if result is None:
         return None
+    if result.retry_in:
+        recheck_event.apply_async(args=[event_id], countdown=result.retry_in)
+        return {"event": result.event_id, "waiting": round(result.retry_in, 3)}
     return {
         "event": result.event_id,
+        "checked": result.checked,
         "opened": list(result.opened),
         "updated": list(result.updated),
         "resolved": list(result.resolved),

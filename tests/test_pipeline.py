@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,28 @@ def test_an_edit_raises_a_flag_through_a_worker_and_a_fix_resolves_it(
     event.refresh_from_db()
     assert event.needs_recheck_since is None
     assert worker_errors("edit") == []
+
+
+def test_a_burst_of_edits_to_one_event_raises_one_flag_once_it_settles(
+    celery_worker_process: WorkerProcess,
+) -> None:
+    celery_worker_process.start("burst")
+    event = make_event()
+    make_claim(event, "JNIM", "50")
+    csp = make_claim(event, "CSP-DPA", "about 50")
+    wait_for(lambda: Event.objects.get(pk=event.pk).needs_recheck_since is None, timeout=20)
+
+    # An editor types ten figures in quick succession (each one conflicting), over
+    # longer than the coalescing lull: the desk should get one flag with the last
+    # figure, not a flag opened and then updated as each edit lands.
+    for figure in range(80, 90):
+        csp = services.claim_update(claim=csp, version=csp.version, by=None, count_text=str(figure))
+        time.sleep(0.1)
+    [flag] = wait_for(lambda: open_flags(event), timeout=20)
+    assert "CSP-DPA says 89 (exactly)" in flag.explanation
+    wait_for(lambda: Event.objects.get(pk=event.pk).needs_recheck_since is None, timeout=20)
+    assert [h.history_change_reason for h in flag.history.all()] == ["Opened by the recheck"]
+    assert worker_errors("burst") == []
 
 
 def waiting_on_a_lock() -> int:

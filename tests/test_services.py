@@ -247,6 +247,51 @@ def test_a_new_source_origin_triggers_a_recheck(event: Event, editor: Any) -> No
     assert open_flags(event) == []
 
 
+def test_seconds_until_due_waits_for_a_lull_but_never_past_the_max_wait() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from claims.services.recheck import seconds_until_due
+
+    now = datetime(2026, 1, 1, 12, tzinfo=UTC)
+
+    def due(first_ago: float, last_ago: float) -> float:
+        return seconds_until_due(
+            first_unseen=now - timedelta(seconds=first_ago),
+            last_change=now - timedelta(seconds=last_ago),
+            now=now,
+            lull=0.3,
+            max_wait=2.0,
+        )
+
+    assert due(0.3, 0.3) == 0  # a single edit, its lull over: now
+    assert due(1.0, 0.1) == pytest.approx(0.2)  # a burst going on: until 0.3 s after the last
+    assert due(1.9, 0.0) == pytest.approx(0.1)  # ... but not past 2 s after the first
+    assert due(2.5, 0.0) == 0  # a burst longer than the max wait is checked anyway
+    assert due(0.27, 0.27) == 0  # a task a few milliseconds early is not sent round again
+
+
+def test_a_queued_recheck_waits_while_changes_are_arriving(event: Event) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    claim(event, source("JNIM"), "50")
+    claim(event, source("CSP-DPA"), "84")
+    result = services.recheck_event(event_id=event.pk, wait_for_lull=True)
+    assert result is not None and not result.checked
+    assert 0 < result.retry_in <= 0.3
+    event.refresh_from_db()
+    assert event.needs_recheck_since is not None  # nothing was read, the mark stays
+    assert open_flags(event) == []
+
+    # The lull has come: the recheck sees both claims at once.
+    Event.objects.filter(pk=event.pk).update(last_change_at=timezone.now() - timedelta(seconds=1))
+    result = services.recheck_event(event_id=event.pk, wait_for_lull=True)
+    assert result is not None and result.checked and len(result.opened) == 1
+    event.refresh_from_db()
+    assert event.needs_recheck_since is None
+
+
 def test_writes_mark_the_event_and_queue_one_recheck_after_commit(
     event: Event, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -191,8 +191,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": RECHECK_SWEEP_SECONDS,
     },
 }
-# Coalescing: one recheck queued per event per window, however many edits land in it.
+# Coalescing: a recheck runs once an event's changes pause for RECHECK_COALESCE_SECONDS,
+# and no later than RECHECK_MAX_WAIT_SECONDS after the first change it has not seen,
+# however long a burst of changes goes on.
 RECHECK_COALESCE_SECONDS = float(os.environ.get("RECHECK_COALESCE_SECONDS", "0.3"))
+RECHECK_MAX_WAIT_SECONDS = float(os.environ.get("RECHECK_MAX_WAIT_SECONDS", "2"))
 
 CONFLICT_WEBHOOK_URL = os.environ.get("CONFLICT_WEBHOOK_URL", "")
 

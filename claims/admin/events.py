@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 
 from claims import conflicts, services
 from claims.counts import describe
-from claims.models import Attribution, Claim, ConflictFlag, Event, Measure
+from claims.models import Claim, ConflictFlag, Event, Measure
 from claims.services import recheck
 
 from . import display
@@ -65,30 +65,24 @@ def count_of(queryset: QuerySet[Any], link: str) -> Coalesce:
 def figures(event: Event) -> list[dict[str, Any]]:
     """Per (measure, group): the lowest and highest live figures and who gave them.
 
-    The rows go through the recheck's own ``build_inputs`` and ``live_counts``, so the
+    The rows go through the recheck's own ``load_inputs`` and ``live_counts``, so the
     page shows exactly the counts the conflict rules compare.
     """
-    claims = Claim.objects.filter(event=event).values(*recheck.CLAIM_COLUMNS)
-    attributions = Attribution.objects.filter(claim__event=event, count_low__isnull=False).values(
-        *recheck.ATTRIBUTION_COLUMNS
-    )
-    counts, _, rows_by_key = recheck.build_inputs(claims, attributions)
+    counts, _, rows_by_key = recheck.load_inputs(event.pk)
     topics: dict[tuple[str, str], list[conflicts.Count]] = defaultdict(list)
     for count in conflicts.live_counts(counts):
         topics[(count.measure, conflicts.group_key(count.group))].append(count)
     measure_label = dict(Measure.choices)
 
     def side(count: conflicts.Count) -> dict[str, Any]:
-        row = rows_by_key[count.key]
-        is_claim = count.key.startswith("claim:")
-        claim_id = row["id"] if is_claim else row["claim_id"]
+        who = recheck.shown(count.key, rows_by_key[count.key])
         return {
             "speaker": count.speaker,
-            "source": row["claimant__name"] if is_claim else row["source__name"],
-            "count_text": row["count_text"],
+            "source": who.source,
+            "count_text": who.count_text,
             "interval": describe(count.low, count.high),
-            "claim_id": claim_id,
-            "claim_url": reverse("admin:claims_claim_change", args=[claim_id]),
+            "claim_id": who.claim_id,
+            "claim_url": reverse("admin:claims_claim_change", args=[who.claim_id]),
         }
 
     rows = []

@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from claims import conflicts
 from claims.models import Attribution, Claim, ConflictFlag, Event
-from claims.queueing import enqueue_rechecks
+from claims.queueing import enqueue_rechecks, forget_queued
 
 from .common import remember
 
@@ -46,8 +46,9 @@ def mark_for_recheck(event_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in event_ids if i is not None})
     if not ids:
         return
+    now = timezone.now()
     Event.objects.filter(pk__in=ids).update(
-        needs_recheck_since=Coalesce("needs_recheck_since", timezone.now())
+        needs_recheck_since=Coalesce("needs_recheck_since", now), last_change_at=now
     )
     transaction.on_commit(lambda: enqueue_rechecks(ids), robust=True)
 
@@ -55,13 +56,37 @@ def mark_for_recheck(event_ids: Iterable[int]) -> None:
 @dataclass(frozen=True, slots=True)
 class RecheckResult:
     event_id: int
-    opened: tuple[int, ...]
-    updated: tuple[int, ...]
-    resolved: tuple[int, ...]
+    opened: tuple[int, ...] = ()
+    updated: tuple[int, ...] = ()
+    resolved: tuple[int, ...] = ()
+    checked: bool = True  # False: nothing to do, every change was already seen
+    retry_in: float = 0.0  # > 0: changes are still arriving; call again after this long
 
     @property
     def changed(self) -> bool:
         return bool(self.opened or self.updated or self.resolved)
+
+
+# Below this, waiting for a lull is not worth another trip through the queue (and a
+# task that arrives a few milliseconds early should not be sent round again).
+MIN_WAIT_SECONDS = 0.05
+
+
+def seconds_until_due(
+    *, first_unseen: datetime, last_change: datetime, now: datetime, lull: float, max_wait: float
+) -> float:
+    """How long a recheck should wait so that one recheck sees a whole burst; 0: now.
+
+    Changes still arriving less than ``lull`` seconds apart are a burst in progress
+    (an editor's session, a script, an import): wait until ``lull`` has passed since the
+    last one, but never let the first change the desk has not seen wait more than
+    ``max_wait`` seconds, however long the burst goes on.
+    """
+    wait = min(
+        (last_change - now).total_seconds() + lull,
+        (first_unseen - now).total_seconds() + max_wait,
+    )
+    return wait if wait >= MIN_WAIT_SECONDS else 0.0
 
 
 @functools.lru_cache(maxsize=4096)
@@ -70,23 +95,9 @@ def origin_key(origin: str) -> str:
     return " ".join(origin.casefold().split())
 
 
-def side(count: conflicts.Count | conflicts.Contradiction, row: dict[str, Any]) -> dict[str, Any]:
-    """What a flag keeps about one count: enough to show it without the rows."""
-    is_claim = count.key.startswith("claim:")
-    contradiction = isinstance(count, conflicts.Contradiction)
-    return {
-        "key": count.key,
-        "speaker": count.speaker,
-        "source": row["claimant__name"] if is_claim else row["source__name"],
-        "count_text": "" if contradiction else row["count_text"],
-        "low": None if contradiction else row["count_low"],
-        "high": None if contradiction else row["count_high"],
-        "claim_id": row["id"] if is_claim else row["claim_id"],
-        "attribution_id": None if is_claim else row["id"],
-        **({"contradicts": True} if contradiction else {}),
-    }
-
-
+# The columns of one event's rows, read as plain tuples and unpacked in this order:
+# an event can hold thousands of counts, and tuples cost a fraction of dicts, named
+# tuples or model instances.
 CLAIM_COLUMNS = (
     "id",
     "claimant__origin",
@@ -111,74 +122,127 @@ ATTRIBUTION_COLUMNS = (
     "published_at",
     "verification",
 )
+Row = tuple[Any, ...]  # CLAIM_COLUMNS or ATTRIBUTION_COLUMNS, as the count's key says
+Inputs = tuple[list[conflicts.Count], list[conflicts.Contradiction], dict[str, Row]]
 
 
-def build_inputs(
-    claims: Iterable[dict[str, Any]], attributions: Iterable[dict[str, Any]]
-) -> tuple[list[conflicts.Count], list[conflicts.Contradiction], dict[str, dict[str, Any]]]:
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """Who gave a count and how they put it, for flags and pages."""
+
+    source: str  # the claimant's or the attribution's source name
+    count_text: str
+    claim_id: int
+    attribution_id: int | None
+
+
+def shown(key: str, row: Row) -> Shown:
+    """Read a count's row (as ``load_inputs`` returns it by key) for display."""
+    if key.startswith("claim:"):
+        claim_id, _, name, _, _, count_text, *_ = row
+        return Shown(name, count_text, claim_id, None)
+    attribution_id, claim_id, _, name, _, count_text, *_ = row
+    return Shown(name, count_text, claim_id, attribution_id)
+
+
+def side(count: conflicts.Count | conflicts.Contradiction, row: Row) -> dict[str, Any]:
+    """What a flag keeps about one count: enough to show it without the rows."""
+    who = shown(count.key, row)
+    contradiction = isinstance(count, conflicts.Contradiction)
+    return {
+        "key": count.key,
+        "speaker": count.speaker,
+        "source": who.source,
+        "count_text": "" if contradiction else who.count_text,
+        "low": None if contradiction else count.low,
+        "high": None if contradiction else count.high,
+        "claim_id": who.claim_id,
+        "attribution_id": who.attribution_id,
+        **({"contradicts": True} if contradiction else {}),
+    }
+
+
+def load_inputs(event_id: int) -> Inputs:
+    """One event's counts and verified contradictions, in two queries (see build_inputs)."""
+    # No ORDER BY: the rules do not depend on order, and sorting thousands of rows
+    # by the model's default ordering is work the database need not do.
+    claims = Claim.objects.filter(event_id=event_id).order_by().values_list(*CLAIM_COLUMNS)
+    # Only attributions that can take part: a figure of their own, or a verified
+    # contradiction. Most are links and quotes behind the claimant's own figure.
+    attributions = (
+        Attribution.objects.filter(claim__event_id=event_id)
+        .filter(
+            Q(count_low__isnull=False)
+            | Q(
+                stance=Attribution.Stance.CONTRADICTS,
+                verification=Attribution.Verification.VERIFIED,
+            )
+        )
+        .order_by()
+        .values_list(*ATTRIBUTION_COLUMNS)
+    )
+    return build_inputs(claims, attributions)
+
+
+def build_inputs(claims: Iterable[Row], attributions: Iterable[Row]) -> Inputs:
     """Turn one event's rows into the pure rules' inputs, plus each count's row by key.
 
-    Rows are plain dicts (``CLAIM_COLUMNS``, ``ATTRIBUTION_COLUMNS``): an event can hold
-    thousands of counts, and building model instances would cost more than the rules.
+    Rows are tuples in the order of ``CLAIM_COLUMNS`` and ``ATTRIBUTION_COLUMNS``.
+    This runs over every row of the biggest events on every recheck, so it unpacks
+    rows in the loop header, builds counts positionally and caches origin keys locally.
     """
     counts: list[conflicts.Count] = []
     contradictions: list[conflicts.Contradiction] = []
-    shown: dict[str, dict[str, Any]] = {}
-    claim_by_id: dict[int, dict[str, Any]] = {}
-    for claim in claims:
-        claim_by_id[claim["id"]] = claim
-        key = f"claim:{claim['id']}"
-        origin = claim["claimant__origin"]
-        counts.append(
-            conflicts.Count(
-                key=key,
-                claim_key=key,
-                origin=origin_key(origin),
-                speaker=origin,
-                measure=claim["measure"],
-                group=claim["group"],
-                low=claim["count_low"],
-                high=claim["count_high"],
-                published_at=claim["made_at"],
-                excluded=claim["verdict"] == Claim.Verdict.FALSE,
-            )
-        )
-        shown[key] = claim
+    rows: dict[str, Row] = {}
+    claim_by_id: dict[int, Row] = {}
+    origins: dict[str, str] = {}  # origin as written -> origin_key(origin)
+    new_count = tuple.__new__  # Count(...) without the Python-level __new__ frame
+    count_type, asserts = conflicts.Count, conflicts.Stance.ASSERTS
+    unverified = conflicts.Verification.UNVERIFIED
+    false = Claim.Verdict.FALSE
+    for row in claims:
+        id_, origin, _, measure, group, _, low, high, made_at, verdict = row
+        claim_by_id[id_] = row
+        key = f"claim:{id_}"
+        okey = origins.get(origin)
+        if okey is None:
+            okey = origins[origin] = origin_key(origin)
+        fields = (key, key, okey, origin, measure, group, low, high, made_at, asserts, unverified,
+                  verdict == false)  # fmt: skip
+        counts.append(new_count(count_type, fields))
+        rows[key] = row
     for row in attributions:
-        owner = claim_by_id.get(row["claim_id"])
-        if owner is None:
+        id_, claim_id, source_origin, source_name, stance, _, low, high, published_at, checked = row
+        claim = claim_by_id.get(claim_id)
+        if claim is None:
             continue
-        claim = owner
+        _, claimant_origin, _, measure, group, _, _, _, _, verdict = claim
         # A relay is the relayed party speaking, not an independent witness.
-        relays = row["stance"] == Attribution.Stance.RELAYS
-        origin = claim["claimant__origin"] if relays else row["source__origin"]
-        key = f"attribution:{row['id']}"
-        claim_key = f"claim:{claim['id']}"
-        excluded = (
-            row["verification"] == Attribution.Verification.REJECTED
-            or claim["verdict"] == Claim.Verdict.FALSE
-        )
-        if row["count_low"] is not None:
+        origin = claimant_origin if stance == Attribution.Stance.RELAYS else source_origin
+        key = f"attribution:{id_}"
+        claim_key = f"claim:{claim_id}"
+        excluded = checked == Attribution.Verification.REJECTED or verdict == false
+        if low is not None:
             counts.append(
                 conflicts.Count(
                     key=key,
                     claim_key=claim_key,
                     origin=origin_key(origin),
                     speaker=origin,
-                    measure=claim["measure"],
-                    group=claim["group"],
-                    low=row["count_low"],
-                    high=row["count_high"],
-                    published_at=row["published_at"],
-                    stance=conflicts.Stance(row["stance"]),
-                    verification=conflicts.Verification(row["verification"]),
+                    measure=measure,
+                    group=group,
+                    low=low,
+                    high=high,
+                    published_at=published_at,
+                    stance=conflicts.Stance(stance),
+                    verification=conflicts.Verification(checked),
                     excluded=excluded,
                 )
             )
-            shown[key] = row
+            rows[key] = row
         elif (
-            row["stance"] == Attribution.Stance.CONTRADICTS
-            and row["verification"] == Attribution.Verification.VERIFIED
+            stance == Attribution.Stance.CONTRADICTS
+            and checked == Attribution.Verification.VERIFIED
             and not excluded
         ):
             contradictions.append(
@@ -186,14 +250,22 @@ def build_inputs(
                     key=key,
                     claim_key=claim_key,
                     origin=origin_key(origin),
-                    speaker=row["source__name"],
-                    measure=claim["measure"],
-                    group=claim["group"],
-                    claimant=claim["claimant__origin"],
+                    speaker=source_name,
+                    measure=measure,
+                    group=group,
+                    claimant=claimant_origin,
                 )
             )
-            shown[key] = row
-    return counts, contradictions, shown
+            rows[key] = row
+    return counts, contradictions, rows
+
+
+def flag_sides(conflict: conflicts.Conflict, rows: dict[str, Row]) -> list[dict[str, Any]]:
+    """The sides a flag stores; built only when a flag is written, since a big event's
+    conflict can have thousands and most rechecks find their flags unchanged."""
+    sides = [side(c, rows[c.key]) for c in conflict.sides]
+    sides += [side(x, rows[x.key]) for x in conflict.contradictions]
+    return sides
 
 
 def fingerprint(conflict: conflicts.Conflict) -> str:
@@ -203,35 +275,42 @@ def fingerprint(conflict: conflicts.Conflict) -> str:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
-def recheck_event(*, event_id: int, force: bool = False) -> RecheckResult | None:
+def recheck_event(
+    *, event_id: int, force: bool = False, wait_for_lull: bool = False
+) -> RecheckResult | None:
     """Make the event's open flags match its counts. Idempotent; None if the event is gone.
 
     An event that is not marked has had every committed change seen by an earlier
     recheck (writers mark in their own transaction; only a recheck holding the lock
     clears the mark), so the rechecks queued by a burst after the first cost one
     locked read. ``force`` rechecks anyway (benchmarks, repairs).
+
+    ``wait_for_lull`` (the queued task): while changes to the event are still arriving,
+    return ``retry_in`` instead of rechecking (``seconds_until_due``), and keep the
+    queued key so that those changes queue nothing more.
     """
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(pk=event_id).first()
         if event is None:
+            forget_queued(event_id)
             return None
-        if event.needs_recheck_since is None and not force:
-            return RecheckResult(event_id, (), (), ())
-        claims = Claim.objects.filter(event_id=event_id).values(*CLAIM_COLUMNS)
-        # Only attributions that can take part: a figure of their own, or a verified
-        # contradiction. Most are links and quotes behind the claimant's own figure.
-        attributions = (
-            Attribution.objects.filter(claim__event_id=event_id)
-            .filter(
-                Q(count_low__isnull=False)
-                | Q(
-                    stance=Attribution.Stance.CONTRADICTS,
-                    verification=Attribution.Verification.VERIFIED,
-                )
+        marked = event.needs_recheck_since
+        if wait_for_lull and not force and marked is not None and event.last_change_at:
+            wait = seconds_until_due(
+                first_unseen=marked,
+                last_change=event.last_change_at,
+                now=timezone.now(),
+                lull=settings.RECHECK_COALESCE_SECONDS,
+                max_wait=settings.RECHECK_MAX_WAIT_SECONDS,
             )
-            .values(*ATTRIBUTION_COLUMNS)
-        )
-        counts, contradictions, shown = build_inputs(claims, attributions)
+            if wait:
+                return RecheckResult(event_id, checked=False, retry_in=wait)
+        # From here every change committed so far is read below, and a writer that
+        # commits later waits for this lock first: let its commit queue a new recheck.
+        forget_queued(event_id)
+        if marked is None and not force:
+            return RecheckResult(event_id, checked=False)
+        counts, contradictions, rows = load_inputs(event_id)
         wanted = {(c.measure, c.group): c for c in conflicts.find_conflicts(counts, contradictions)}
 
         # Open flags, plus the ones a person closed: a conflict an editor dismissed or
@@ -252,8 +331,6 @@ def recheck_event(*, event_id: int, force: bool = False) -> RecheckResult | None
         resolved: list[int] = []
         for (measure, group), conflict in sorted(wanted.items()):
             print_ = fingerprint(conflict)
-            sides = [side(c, shown[c.key]) for c in conflict.sides]
-            sides += [side(x, shown[x.key]) for x in conflict.contradictions]
             flag = open_flags.pop((measure, group), None)
             if flag is None:
                 if (measure, group, print_) in settled:
@@ -263,7 +340,7 @@ def recheck_event(*, event_id: int, force: bool = False) -> RecheckResult | None
                     measure=measure,
                     group=group,
                     explanation=conflict.explanation,
-                    sides=sides,
+                    sides=flag_sides(conflict, rows),
                     fingerprint=print_,
                 )
                 remember(flag, None, "Opened by the recheck")
@@ -271,7 +348,7 @@ def recheck_event(*, event_id: int, force: bool = False) -> RecheckResult | None
                 opened.append(flag.pk)
             elif flag.fingerprint != print_ or flag.explanation != conflict.explanation:
                 flag.explanation = conflict.explanation
-                flag.sides = sides
+                flag.sides = flag_sides(conflict, rows)
                 flag.fingerprint = print_
                 remember(flag, None, "Counts changed; updated by the recheck")
                 flag.save()
