@@ -148,18 +148,19 @@ def shown(key: str, row: Row) -> Shown:
 def side(count: conflicts.Count | conflicts.Contradiction, row: Row) -> dict[str, Any]:
     """What a flag keeps about one count: enough to show it without the rows."""
     who = shown(count.key, row)
-    contradiction = isinstance(count, conflicts.Contradiction)
-    return {
+    kept = {
         "key": count.key,
         "speaker": count.speaker,
         "source": who.source,
-        "count_text": "" if contradiction else who.count_text,
-        "low": None if contradiction else count.low,
-        "high": None if contradiction else count.high,
+        "count_text": who.count_text,
+        "low": None,
+        "high": None,
         "claim_id": who.claim_id,
         "attribution_id": who.attribution_id,
-        **({"contradicts": True} if contradiction else {}),
     }
+    if isinstance(count, conflicts.Contradiction):
+        return kept | {"count_text": "", "contradicts": True}
+    return kept | {"low": count.low, "high": count.high}
 
 
 def load_inputs(event_id: int) -> Inputs:
