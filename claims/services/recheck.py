@@ -15,9 +15,10 @@ import functools
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -123,7 +124,7 @@ ATTRIBUTION_COLUMNS = (
     "verification",
 )
 Row = tuple[Any, ...]  # CLAIM_COLUMNS or ATTRIBUTION_COLUMNS, as the count's key says
-Inputs = tuple[list[conflicts.Count], list[conflicts.Contradiction], dict[str, Row]]
+Inputs = tuple[list[conflicts.Count], list[conflicts.Contradiction], "RowsByKey"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,33 +186,57 @@ def load_inputs(event_id: int) -> Inputs:
     return build_inputs(claims, attributions)
 
 
+class RowsByKey(Mapping[str, Row]):
+    """Each count's row by its key ("claim:12", "attribution:40").
+
+    Indexed on first use: only a flag being written or a page being shown looks rows
+    up, and most rechecks of a big event find every flag unchanged.
+    """
+
+    def __init__(self, claims: list[Row], attributions: list[Row]) -> None:
+        self._claims, self._attributions = claims, attributions
+        self._index: dict[str, Row] | None = None
+
+    def _built(self) -> dict[str, Row]:
+        if self._index is None:
+            index = {f"claim:{row[0]}": row for row in self._claims}
+            index.update((f"attribution:{row[0]}", row) for row in self._attributions)
+            self._index = index
+        return self._index
+
+    def __getitem__(self, key: str) -> Row:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
 def build_inputs(claims: Iterable[Row], attributions: Iterable[Row]) -> Inputs:
     """Turn one event's rows into the pure rules' inputs, plus each count's row by key.
 
     Rows are tuples in the order of ``CLAIM_COLUMNS`` and ``ATTRIBUTION_COLUMNS``.
-    This runs over every row of the biggest events on every recheck, so it unpacks
-    rows in the loop header, builds counts positionally and caches origin keys locally.
+    This runs over every row of the biggest events on every recheck, so the claims'
+    loop unpacks rows in its header, builds counts positionally and compares plain
+    strings (comparing with a TextChoices member costs five times as much).
     """
+    claims, attributions = list(claims), list(attributions)
     counts: list[conflicts.Count] = []
     contradictions: list[conflicts.Contradiction] = []
-    rows: dict[str, Row] = {}
-    claim_by_id: dict[int, Row] = {}
-    origins: dict[str, str] = {}  # origin as written -> origin_key(origin)
+    origins = {origin: origin_key(origin) for origin in {row[1] for row in claims}}
     new_count = tuple.__new__  # Count(...) without the Python-level __new__ frame
     count_type, asserts = conflicts.Count, conflicts.Stance.ASSERTS
     unverified = conflicts.Verification.UNVERIFIED
-    false = Claim.Verdict.FALSE
-    for row in claims:
-        id_, origin, _, measure, group, _, low, high, made_at, verdict = row
-        claim_by_id[id_] = row
+    false = Claim.Verdict.FALSE.value
+    append = counts.append
+    for id_, origin, _, measure, group, _, low, high, made_at, verdict in claims:
         key = f"claim:{id_}"
-        okey = origins.get(origin)
-        if okey is None:
-            okey = origins[origin] = origin_key(origin)
-        fields = (key, key, okey, origin, measure, group, low, high, made_at, asserts, unverified,
-                  verdict == false)  # fmt: skip
-        counts.append(new_count(count_type, fields))
-        rows[key] = row
+        fields = (key, key, origins[origin], origin, measure, group, low, high, made_at, asserts,
+                  unverified, verdict == false)  # fmt: skip
+        append(new_count(count_type, fields))
+    claim_by_id = {row[0]: row for row in claims} if attributions else {}
     for row in attributions:
         id_, claim_id, source_origin, source_name, stance, _, low, high, published_at, checked = row
         claim = claim_by_id.get(claim_id)
@@ -240,7 +265,6 @@ def build_inputs(claims: Iterable[Row], attributions: Iterable[Row]) -> Inputs:
                     excluded=excluded,
                 )
             )
-            rows[key] = row
         elif (
             stance == Attribution.Stance.CONTRADICTS
             and checked == Attribution.Verification.VERIFIED
@@ -257,11 +281,10 @@ def build_inputs(claims: Iterable[Row], attributions: Iterable[Row]) -> Inputs:
                     claimant=claimant_origin,
                 )
             )
-            rows[key] = row
-    return counts, contradictions, rows
+    return counts, contradictions, RowsByKey(claims, attributions)
 
 
-def flag_sides(conflict: conflicts.Conflict, rows: dict[str, Row]) -> list[dict[str, Any]]:
+def flag_sides(conflict: conflicts.Conflict, rows: Mapping[str, Row]) -> list[dict[str, Any]]:
     """The sides a flag stores; built only when a flag is written, since a big event's
     conflict can have thousands and most rechecks find their flags unchanged."""
     sides = [side(c, rows[c.key]) for c in conflict.sides]
@@ -269,9 +292,12 @@ def flag_sides(conflict: conflicts.Conflict, rows: dict[str, Row]) -> list[dict[
     return sides
 
 
+_KEY_LOW_HIGH = attrgetter("key", "low", "high")
+
+
 def fingerprint(conflict: conflicts.Conflict) -> str:
     """Which counts, with which figures, make the conflict: changes when either does."""
-    parts = sorted(f"{c.key}={c.low}-{c.high}" for c in conflict.sides)
+    parts = sorted([f"{key}={low}-{high}" for key, low, high in map(_KEY_LOW_HIGH, conflict.sides)])
     parts += sorted(x.key for x in conflict.contradictions)
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
