@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
@@ -263,14 +264,17 @@ def _interval_order(interval: tuple[int, int | None]) -> tuple[int, bool, int]:
     return (low, high is None, high or 0)
 
 
-_SPEAKER_LOW_HIGH = attrgetter("speaker", "low", "high")
+_SPEAKER = attrgetter("speaker")
+_LOW_HIGH = attrgetter("low", "high")
 
 
 def _explain(sides: Sequence[Count], contradictions: Sequence[Contradiction]) -> str:
-    # dict.fromkeys: drop repeated parts (same speaker, same interval), keep order.
-    said = dict.fromkeys(map(_SPEAKER_LOW_HIGH, sides))
-    figures = [f"{speaker} says {_describe(low, high)}" for speaker, low, high in said]
-    figures = list(dict.fromkeys(figures))
+    # Sides come by interval (see _sides): describe each interval once, and name each
+    # speaker once per interval, in order (dict.fromkeys drops repeats, keeps order).
+    figures: list[str] = []
+    for (low, high), same in groupby(sides, key=_LOW_HIGH):
+        said = _describe(low, high)
+        figures += [f"{speaker} says {said}" for speaker in dict.fromkeys(map(_SPEAKER, same))]
     parts = []
     if figures:
         verdict = "no figure fits both" if len(figures) <= 2 else "no figure fits them all"

@@ -247,6 +247,27 @@ def test_a_new_source_origin_triggers_a_recheck(event: Event, editor: Any) -> No
     assert open_flags(event) == []
 
 
+def test_stored_sides_give_the_fingerprint_the_recheck_computes(event: Event, editor: Any) -> None:
+    # Migration 0005 recomputes stored fingerprints from the flags' sides; if the two
+    # drifted apart, upgrading would reopen every conflict an editor had dismissed.
+    import importlib
+
+    migration = importlib.import_module("claims.migrations.0005_flag_fingerprints_by_interval")
+    jnim, csp = source("JNIM"), source("CSP-DPA")
+    first = claim(event, jnim, "50")
+    claim(event, csp, "84")
+    claim(event, source("Rusich"), "84")
+    claim(event, source("Wire", origin="CSP-DPA"), "at least 80")
+    contradiction = services.attribution_create(
+        claim=first, source=csp, stance="contradicts", by=editor
+    )
+    services.attribution_verify(attribution=contradiction, version=contradiction.version, by=editor)
+    recheck(event)
+    [flag] = open_flags(event)
+    assert any(side.get("contradicts") for side in flag.sides)
+    assert migration.fingerprint_of(flag.sides) == flag.fingerprint
+
+
 def test_seconds_until_due_waits_for_a_lull_but_never_past_the_max_wait() -> None:
     from datetime import UTC, datetime, timedelta
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
@@ -292,14 +292,22 @@ def flag_sides(conflict: conflicts.Conflict, rows: Mapping[str, Row]) -> list[di
     return sides
 
 
-_KEY_LOW_HIGH = attrgetter("key", "low", "high")
+_KEY, _LOW_HIGH = attrgetter("key"), attrgetter("low", "high")
 
 
 def fingerprint(conflict: conflicts.Conflict) -> str:
-    """Which counts, with which figures, make the conflict: changes when either does."""
-    parts = sorted([f"{key}={low}-{high}" for key, low, high in map(_KEY_LOW_HIGH, conflict.sides)])
+    """Which counts, with which figures, make the conflict: changes when either does.
+
+    Sides come ordered by interval, then key (``find_conflicts``), so each interval is
+    one part: its figures, then its keys joined. Migration 0005 computes the same from
+    the sides a flag stored; change both together.
+    """
+    parts = [
+        f"{low}-{high}=" + ",".join(map(_KEY, same))
+        for (low, high), same in groupby(conflict.sides, key=_LOW_HIGH)
+    ]
     parts += sorted(x.key for x in conflict.contradictions)
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def recheck_event(
