@@ -312,6 +312,13 @@ MEASURE_WORDS = {
 # Regex pieces. They run on normalised text (see _normalise): lower case, every
 # bracket, quote, em dash and odd space turned into " ", and a space in front,
 # so that every word, and so every count, starts right after a space.
+#
+# Written for the speed of Python's regex engine, which runs them at every
+# space of every text: an optional part is "(?:x|)", not "(?:x)?" (a branch
+# costs less than a repeat); a repeat is possessive ("++", "*+") wherever
+# giving characters back could never lead to a match; and an alternative that
+# starts with a plain character is skipped at once when the text does not
+# have it, so alternations are spelled out to start that way where it pays.
 
 
 _Trie = dict[str, "_Trie"]
@@ -321,6 +328,13 @@ def _alt(phrases: Iterable[str]) -> str:
     """An alternation of phrases as a character trie, a space standing for any
     whitespace. The regex engine then rejects most words at their first letter
     instead of trying every alternative in turn; longer phrases are tried first."""
+    return "(?:" + _branches(phrases) + ")"
+
+
+def _branches(phrases: Iterable[str], end: str = "") -> str:
+    """_alt() without the group around it, end following each first letter's
+    branch: spliced into an enclosing alternation, it spares the engine one
+    level of alternation at every word it scans."""
     root: _Trie = {}
     for phrase in phrases:
         node = root
@@ -337,9 +351,12 @@ def _alt(phrases: Iterable[str]) -> str:
         if not branches:
             return ""
         body = "(?:" + "|".join(branches) + ")" if len(branches) > 1 else branches[0]
-        return f"(?:{body})?" if "" in node else body
+        return f"(?:{body}|)" if "" in node else body
 
-    return "(?:" + emit(root) + ")"
+    return "|".join(
+        (r"\s+" if ch == " " else re.escape(ch)) + emit(child) + end
+        for ch, child in sorted(root.items(), key=_letter_rank)
+    )
 
 
 # English words most often start with t, a, o, i, ...: trying those branches
@@ -358,41 +375,42 @@ _EN_SCALE_BEFORE = "(?:" + "|".join(f"(?<={w})" for w in EN_SCALES) + ")"
 # Number words: "two hundred and five", "Sixty-four", "one million, one thousand"
 # ("and" and the comma only after a scale word), "soixante-dix", "vingt et un".
 _WORD_NUMBER = (
-    rf"(?:{_alt(_START_WORDS)}(?!(?<=sept)\.)"  # "Sept." is September
-    rf"|(?:half\s+)?a\s+{_alt(EN_SCALES)}|un\s+milli(?:on|ard)){_WORD_END}"
-    rf"(?:(?:-|\s+|-et-|\s+et\s+|{_EN_SCALE_BEFORE}(?:\s+and\s+|,\s+))"
+    rf"(?:{_alt(_START_WORDS)}(?!\.(?<=sept\.))"  # "Sept." is September
+    rf"|(?:half\s+|)a\s+{_alt(EN_SCALES)}|un\s+milli(?:on|ard)){_WORD_END}"
+    rf"(?:(?:-|\s+|-et-|\s+et\s+|(?=\s+and\s|,\s){_EN_SCALE_BEFORE}(?:\s+and\s+|,\s+))"
     rf"{_alt([*_START_WORDS, *NUMBER_TAIL_WORDS])}{_WORD_END}){{0,24}}"
 )
 _SCALE_AFTER_DIGITS = r"(?:hundred|thousand|million|billion|mille|millions?|milliards?)"
 _DIGIT_NUMBER = (
-    r"(?:\d{1,3}(?:,\d{3}){1,6}(?!\d)"  # 1,400
-    r"|\d{1,3}(?: \d{3}){1,6}(?!\d)"  # 21 000
-    rf"|\d+(?:\.\d+|,\d{{1,2}}(?!\d))(?=\s*{_SCALE_AFTER_DIGITS}\b)"  # 3.5 million, 1,5 million
-    r"|\d+)"
+    r"(?:\d{1,3}+(?:,\d{3}(?:,\d{3}){0,5}| \d{3}(?: \d{3}){0,5})(?!\d)"  # 1,400 or 21 000
+    rf"|\d++(?:(?:\.\d+|,\d{{1,2}}(?!\d))(?=\s*{_SCALE_AFTER_DIGITS}\b)|))"  # 3.5 million
     r"(?![.,:/]\d|\w)"  # not 10:30, 6/6/2024, 1.5 or 13th
-    rf"(?:\s*{_SCALE_AFTER_DIGITS}\b)?"
+    rf"(?:\s*+{_SCALE_AFTER_DIGITS}\b|)"
 )
 _ABOUT_NOUN = rf"une?\s+{_alt(FR_ABOUT_NOUNS)}{_WORD_END}"  # "une centaine", "un millier"
 _NUMBER = (
-    rf"(?:{_DIGIT_NUMBER}|{_ABOUT_NOUN}|(?:half\s+)?a\s+dozen|{_WORD_NUMBER})"
-    rf"(?:\s+dozen{_WORD_END})?"
+    rf"(?:{_DIGIT_NUMBER}|{_ABOUT_NOUN}|(?:half\s+|)a\s+dozen|{_WORD_NUMBER})"
+    rf"(?:\s++dozen{_WORD_END}|)"
 )
-_POSTFIX = rf"(?:\s*\+|-(?:plus|odd)|\s+o(?:r\s+(?:more|so|fewer|less)|u\s+plus)){_WORD_END}"
-_RANGE_SEP = r"(?:\s*[-–]\s*|\s+(?:to|or|à|ou)\s+)"
+_POSTFIX = rf"(?:\s*+\+|-(?:plus|odd)|\s++o(?:r\s+(?:more|so|fewer|less)|u\s+plus)){_WORD_END}"
+_RANGE_SEP = r"(?:\s*+[-–]\s*|\s++(?:to|or|à|ou)\s+)"
+# How a range or a postfix starts: most numbers have neither, and one look
+# ahead is cheaper than trying both.
+_RANGE_OR_POSTFIX = r"\s*+[-–+]|\s++(?:to|or|à|ou)\s"
 _BETWEEN = (
     rf"(?:between|entre)\s+(?P<b1>{_NUMBER})"
     rf"(?:\s+(?:and|to|et|à)\s+|\s*[-–]\s*)(?P<b2>{_NUMBER})"
 )
 _VAGUE = (
-    rf"{_alt(VAGUE_QUANTIFIERS)}(?:\s+{_alt(VAGUE_UNITS)})?"
-    rf"|(?:des\s+)?(?:tens|dozens|hundreds|dizaines|centaines)\s+(?:of|de)\s+"
+    rf"{_alt(VAGUE_QUANTIFIERS)}(?:\s+{_alt(VAGUE_UNITS)}|)"
+    rf"|(?:des\s+|)(?:tens|dozens|hundreds|dizaines|centaines)\s+(?:of|de)\s+"
     rf"{_alt(VAGUE_BIG_UNITS)}"
     rf"|{_alt(PLURALS_NEEDING_OF)}(?=\s+of\b)"
     rf"|{_alt(p for p in VAGUE_PLURALS if p not in PLURALS_NEEDING_OF)}"
 )
 _ZERO = (
-    rf"no\s+one|nobody|none|zero|not\s+a\s+single\s+(?:\w+\s+)?{_alt(COUNTED_NOUNS)}"
-    rf"|no\s+(?:\w+\s+)?{_alt(COUNTED_NOUNS)}|aucune?\s+(?:\w+\s+)?{_alt(FR_COUNTED_NOUNS)}"
+    rf"no\s+one|nobody|none|zero|not\s+a\s+single\s+(?:\w+\s+|){_alt(COUNTED_NOUNS)}"
+    rf"|no\s+(?:\w+\s+|){_alt(COUNTED_NOUNS)}|aucune?\s+(?:\w+\s+|){_alt(FR_COUNTED_NOUNS)}"
 )
 _UNSPECIFIED = (
     r"(?P<unknown>an?\s+(?:unspecified|undisclosed|unknown|undetermined)\s+number"
@@ -406,10 +424,14 @@ _NOT_A_COUNT_WORDS = [
     *UNIT_WORDS, *MONTHS, *(f"{m}." for m in MONTHS), "per", "pour", "am", "pm", "a.m.", "p.m.",
     "o clock", "s",
 ]  # fmt: skip
+_UNIT = rf"{_alt(_NOT_A_COUNT_WORDS)}(?!\w)"
 _NOT_A_COUNT_AFTER = (
     r"(?:-[^\W\d]"  # fused into a compound: "12-year-old", "three-day", "two-thirds"
     r"|[-/]\d"  # the rest of a date or a score
-    rf"|\s*+(?:[%‰]|-?\s*+(?:(?:of|de|d)\s+)?{_alt(_NOT_A_COUNT_WORDS)}(?!\w)))"
+    # a sign, or a unit word, maybe after "-" or "of" (spelled out so that most
+    # words fail at their first letter)
+    rf"|\s*+(?:[%‰]|-\s*+(?:(?:of|de|d)\s+|){_UNIT}|of\s+{_UNIT}|d(?:e|)\s+{_UNIT}"
+    rf"|{_branches(_NOT_A_COUNT_WORDS, _WORD_END)}))"
 )
 
 # How every kind of count can begin. Checked at each space before the full
@@ -428,9 +450,9 @@ _OPENINGS = {
 }  # fmt: skip
 
 _COUNT_RE = re.compile(
-    rf" (?=\d|{_alt(_OPENINGS)}{_WORD_END})(?>"
-    rf"(?P<count>(?:(?P<q>{_alt(QUALIFIER_KIND)})\s+)?(?P<n1>{_NUMBER})"
-    rf"(?:{_RANGE_SEP}(?P<n2>{_NUMBER}))?(?P<post>{_POSTFIX})?)"
+    rf" (?=\d|{_branches(_OPENINGS, _WORD_END)})(?>"
+    rf"(?P<count>(?:(?P<q>{_alt(QUALIFIER_KIND)})\s++|)(?P<n1>{_NUMBER})"
+    rf"(?:(?={_RANGE_OR_POSTFIX})(?:{_RANGE_SEP}(?P<n2>{_NUMBER})|)(?:(?P<post>{_POSTFIX})|)|))"
     rf"|(?P<vague>{_VAGUE})"
     rf"|(?P<zero>{_ZERO})"
     rf"|(?P<between>{_BETWEEN})"
@@ -438,18 +460,20 @@ _COUNT_RE = re.compile(
     rf"){_WORD_END}(?!{_NOT_A_COUNT_AFTER})"
 )
 
-_COUNT_GROUPS = tuple(_COUNT_RE.groupindex[name] for name in ("q", "n1", "n2", "post"))
 
 # Measure words, and the sentence ends that bound the search for them.
 MEASURE_OF = {" ".join(w.split()): m for m, words in MEASURE_WORDS.items() for w in words}
+_MEASURE_OF_HIT = {" " + w: m for w, m in MEASURE_OF.items()}  # as _MEASURE_SCAN_RE finds them
 # Both start at a space, so that the engine can jump from space to space: a
 # match of the space alone is a sentence end (". "), any longer one a measure.
-_MEASURE_SCAN_RE = re.compile(rf" (?:(?<=[.!?;] )|{_alt(MEASURE_OF)}{_WORD_END})")
-_MEASURE_WORD_RE = re.compile(rf"{_alt(MEASURE_OF)}{_WORD_END}")
-_MEASURE_JOIN_RE = re.compile(
-    r"\s*(?:,\s*(?:or\s+|and\s+)?|\s(?:or|and|ou|et)\s+|/)\s*(?:[^\W\d]+ly\s+)?"
+_MEASURE_SCAN_RE = re.compile(rf" (?:(?<=[.!?;] )|{_branches(MEASURE_OF, _WORD_END)})")
+# A measure word joined to the one before ("killed or wounded"), group 1; the
+# join as the first match of it alone would take it (atomic), in one regex call.
+_JOINED_MEASURE_RE = re.compile(
+    r"(?>\s*(?:,\s*(?:or\s+|and\s+)?|\s(?:or|and|ou|et)\s+|/)\s*(?:[^\W\d]+ly\s+)?)"
+    rf"({_alt(MEASURE_OF)}){_WORD_END}"
 )
-# How a join can start, checked before _MEASURE_JOIN_RE since most words have none.
+# How a join can start, checked before _JOINED_MEASURE_RE since most words have none.
 _JOIN_STARTS = (",", "/", " or ", " and ", " ou ", " et ", "  ")
 _HEDGE_RE = re.compile(rf"\b{_alt(HEDGE_WORDS)}\b")
 _SUPERLATIVE_AFTER_RE = re.compile(
@@ -460,13 +484,13 @@ _PEOPLE_AFTER_RE = re.compile(rf"\s+(?:\w+\s+)?{_alt(COUNTED_NOUNS + FR_COUNTED_
 
 # Between two counts: a few words, then a connector ("six soldiers and 34 ...").
 _ADDING_GAP_RE = re.compile(
-    r"\s*(?:[^\W\d]+\s+){0,4}?(?:,\s*)?(?:and|plus|et|as\s+well\s+as|along\s+with)\s*"
-    r"|\s*(?:[^\W\d]+\s+){0,4}?,\s*"
+    r"\s*+(?:[^\W\d]++\s++){0,4}?(?:,\s*+|)(?:and|plus|et|as\s+well\s+as|along\s+with)\s*"
+    r"|\s*+(?:[^\W\d]++\s++){0,4}?,\s*"
 )
 # Between a count and one it includes ("21 people, including 11 children").
 _SUBSET_GAP_RE = re.compile(
-    r"\s*(?:[^\W\d]+(?:\s*,)?\s+){0,4}?,?\s*(?:including|among\s+them|among\s+whom|of\s+whom"
-    r"|of\s+them|dont|parmi\s+eux|mostly|mainly)\s*"
+    r"\s*+(?:[^\W\d]++(?:\s*+,|)\s++){0,4}?,?\s*+(?:including|among\s+them|among\s+whom"
+    r"|of\s+whom|of\s+them|dont|parmi\s+eux|mostly|mainly)\s*"
 )
 
 _SEPARATORS = (
@@ -474,8 +498,14 @@ _SEPARATORS = (
     "’", "«", "»", "—", "\u00a0", "\u2002", "\u2003", "\u2007", "\u2009", "\u200a",
     "\u202f", "\u3000",
 )  # fmt: skip
-_ASCII_SEPARATORS = tuple(ch for ch in _SEPARATORS if ch.isascii())
-_GROUPING = re.compile(r"[ ,]")
+# Most text is ASCII: there one bytes.translate lower-cases it and turns the
+# separators into spaces, in one pass in C (str.translate goes through a dict
+# per character and is far slower).
+_ASCII_SEPARATORS = "".join(ch for ch in _SEPARATORS if ch.isascii()).encode()
+_ASCII_NORMAL = bytes.maketrans(
+    bytes(range(ord("A"), ord("Z") + 1)) + _ASCII_SEPARATORS,
+    bytes(range(ord("a"), ord("z") + 1)) + b" " * len(_ASCII_SEPARATORS),
+)
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 
 
@@ -483,11 +513,13 @@ def _normalise(text: str) -> str:
     """Lower case, the same length, separators as plain spaces, and a space first.
 
     Offsets into the result are offsets into text plus one."""
+    if text.isascii():
+        return " " + text.encode().translate(_ASCII_NORMAL).decode()
     low = text.lower()
     if len(low) != len(text):
         # A few characters ("İ") lower-case into two; keep offsets aligned.
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    for ch in _ASCII_SEPARATORS if low.isascii() else _SEPARATORS:
+    for ch in _SEPARATORS:
         if ch in low:
             low = low.replace(ch, " ")
     return " " + low
@@ -514,6 +546,15 @@ def _number(s: str) -> tuple[int, str] | None:
     carries alone: "exact", "vague" ("a dozen") or ABOUT ("une centaine")."""
     if s.isdigit():
         return int(s), "exact"
+    known = _NUMBER_WORDS.get(s)
+    if known is not None:
+        return known
+    digits = s.replace(",", "").replace(" ", "")  # "1,400", "21 000"
+    return (int(digits), "exact") if digits.isdigit() else _parse_number(s)
+
+
+def _parse_number(s: str) -> tuple[int, str] | None:
+    """_number() for all but digits and a number word alone."""
     words = s.split()
     if words in (["a", "dozen"], ["half", "a", "dozen"]):
         return (12 if words[0] == "a" else 6), "vague"
@@ -529,7 +570,7 @@ def _number(s: str) -> tuple[int, str] | None:
             exact = Decimal(digits.replace(",", ".")) * scale
             value = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
         else:
-            value = int(_GROUPING.sub("", digits)) * scale
+            value = int(digits.replace(",", "")) * scale
         return value * dozen, kind
     if words[0] in ("une", "un") and words[-1] in FR_ABOUT_NOUNS:  # "une centaine"
         return FR_ABOUT_NOUNS[words[-1]], ABOUT
@@ -547,6 +588,12 @@ def _number(s: str) -> tuple[int, str] | None:
             pass
     return None
 
+
+# A number word alone ("seven", "soixante") is the most common number after
+# digits: looking it up spares the word splitting and text2num calls above.
+_NUMBER_WORDS = {w: n for w in _START_WORDS if (n := _parse_number(w)) is not None}
+# Those _scan() may take alone without more checks ("one of the deadliest" is no count).
+_PLAIN_NUMBER_WORDS = frozenset(_NUMBER_WORDS) - {"one"}
 
 _TOKEN_END = re.compile(r"\w(?=\W|$)")
 
@@ -601,18 +648,45 @@ def _vague(phrase: str) -> tuple[int, int]:
 # Scanning: what the regex found, checked against the words around it.
 
 
-@dataclass(slots=True)
 class _Found:
-    """A count while extract_counts works on it (offsets into the normalised text)."""
+    """A count while extract_counts works on it, offsets into the normalised text.
 
+    It has exactly CountMention's slots, so that _publish() can turn it into
+    one by assigning its class: a frozen dataclass costs more to build, field
+    by field, than finding the count did. Built by _found()."""
+
+    __slots__ = tuple(f.name for f in fields(CountMention))
     start: int
     end: int
     low: int
     high: int | None
     qualifier: Qualifier
-    measure: Measure | None = None
-    # Whether the phrase itself may name the measure: "no casualties".
-    measure_inside: bool = False
+    measure: Measure | None
+    phrase: str
+
+
+def _found(start: int, end: int, low: int, high: int | None, qualifier: Qualifier) -> _Found:
+    """A new count, its measure not known yet. (Calling a class with __slots__
+    and an __init__ takes the interpreter's slow path; filling in a bare
+    instance is quicker.)"""
+    f = object.__new__(_Found)
+    f.start = start
+    f.end = end
+    f.low = low
+    f.high = high
+    f.qualifier = qualifier
+    f.measure = None
+    return f
+
+
+def _publish(text: str, found: list[_Found]) -> list[CountMention]:
+    """The finished counts as CountMentions, offsets into text."""
+    for f in found:
+        f.start -= 1
+        f.end -= 1
+        f.phrase = text[f.start : f.end]
+        f.__class__ = CountMention  # type: ignore[assignment]
+    return found  # type: ignore[return-value]
 
 
 _NOT_A_COUNT_BEFORE = frozenset(
@@ -671,46 +745,56 @@ def _month_follows(text: str, norm: str, end: int) -> bool:
     return norm.startswith(" may", end) and text[end : end + 3] == "May"
 
 
-def _scan(text: str, norm: str) -> list[_Found]:
+def _scan(text: str, norm: str) -> tuple[list[_Found], list[int]]:
+    """The counts in text, and the indices of those whose own words may name
+    their measure ("no casualties", "some deaths")."""
     found: list[_Found] = []
+    inside: list[int] = []
     for m in _COUNT_RE.finditer(norm):
         start, end = m.span()
         start += 1  # after the space
         kind = m.lastgroup
         try:
             if kind == "count":
-                q, n1, n2, post = m.group(*_COUNT_GROUPS)
-                if n2 is None and post is None and n1.isdigit():
-                    # The common cases, a number alone or after a qualifier, kept short.
+                q, n1, n2, post = m["q"], m["n1"], m["n2"], m["post"]
+                digits = n1.isdigit()
+                if n2 is None and post is None and (digits or n1 in _PLAIN_NUMBER_WORDS):
+                    # The common cases, a number alone or after a qualifier, kept short:
+                    # _count() does the same for every other form.
                     if norm.startswith(" may", end) and _month_follows(text, norm, end):
                         continue
-                    value = int(n1)
+                    value = int(n1) if digits else _NUMBER_WORDS[n1][0]
                     if q is not None:
-                        qualifier = QUALIFIER_KIND.get(q) or QUALIFIER_KIND[" ".join(q.split())]
-                        found.append(_Found(start, end, *_apply(qualifier, value)))
+                        q_kind = QUALIFIER_KIND.get(q) or QUALIFIER_KIND[" ".join(q.split())]
+                        low, high, qualifier = _apply(q_kind, value)
+                        found.append(_found(start, end, low, high, qualifier))
                         continue
                     prev = _word_before(norm, start)
                     if prev in _CONTEXT_WORDS and _not_a_count_before(text, norm, start, prev):
                         continue
+                    if not digits and prev[-1:].isdigit():
+                        continue  # "5 cent": part of something else
                     if len(n1) == 4 and _year_like(n1) and _is_year(text, norm, start, end, prev):
                         continue
-                    found.append(_Found(start, end, value, value, Qualifier.EXACT))
+                    found.append(_found(start, end, value, value, Qualifier.EXACT))
                     continue
                 found.extend(_count(text, norm, m, q, n1, n2, post))
             elif kind == "vague":
-                low, high = _vague(m.group("vague"))
-                found.append(_Found(start, end, low, high, Qualifier.VAGUE))
+                low, high = _vague(m["vague"])
+                found.append(_found(start, end, low, high, Qualifier.VAGUE))
             elif kind == "zero":
-                found.append(_Found(start, end, 0, 0, Qualifier.EXACT, measure_inside=True))
+                inside.append(len(found))
+                found.append(_found(start, end, 0, 0, Qualifier.EXACT))
             elif kind == "between":
                 found.extend(_between(text, norm, m))
             elif kind == "unknown":
-                found.append(_Found(start, end, 1, None, Qualifier.VAGUE))
+                found.append(_found(start, end, 1, None, Qualifier.VAGUE))
             else:  # "some lives": the plural says at least two
-                found.append(_Found(start, end, 2, None, Qualifier.VAGUE, measure_inside=True))
+                inside.append(len(found))
+                found.append(_found(start, end, 2, None, Qualifier.VAGUE))
         except (ValueError, ArithmeticError, KeyError, IndexError):
             continue  # a form the tables do not cover: not a count, never an error
-    return found
+    return found, inside
 
 
 def _count(
@@ -729,11 +813,11 @@ def _count(
     if n1 == "one" and _SUPERLATIVE_AFTER_RE.match(norm, end):
         return []  # "one of the deadliest attacks" is not a count of one
     prev = _word_before(norm, start)
-    if q is None and _not_a_count_before(text, norm, start, prev):
+    if q is None and prev in _CONTEXT_WORDS and _not_a_count_before(text, norm, start, prev):
         return []
     if q is None and not n1[0].isdigit() and prev[-1:].isdigit():
         return []  # "5 cent", "12 dozen": part of something else
-    if post is None and _month_follows(text, norm, end):
+    if post is None and norm.startswith(" may", end) and _month_follows(text, norm, end):
         return []
     if n2 is not None:
         second = _number(n2)
@@ -747,19 +831,19 @@ def _count(
         if prev == "from" and CHANGE_WORDS.intersection(_words_before(norm, start)[:-1]):
             # "the toll rose from 132 to 160": two counts, not a range
             s1, e1, s2, e2 = m.start("n1"), m.end("n1"), m.start("n2"), m.end("n2")
-            return [_Found(s1, e1, n, n, Qualifier.EXACT), _Found(s2, e2, b, b, Qualifier.EXACT)]
-        return [_Found(start, end, n, b, Qualifier.RANGE)]
+            return [_found(s1, e1, n, n, Qualifier.EXACT), _found(s2, e2, b, b, Qualifier.EXACT)]
+        return [_found(start, end, n, b, Qualifier.RANGE)]
     if q is None and post is None and _year_like(n1) and _is_year(text, norm, start, end, prev):
         return []
     kind = None if q is None else QUALIFIER_KIND.get(q) or QUALIFIER_KIND[" ".join(q.split())]
     if post is not None:
         kind = POSTFIX_KIND[" ".join(post.strip(" -").split())]
     if kind is None and alone == "vague":
-        return [_Found(start, end, n, n, Qualifier.VAGUE)]
+        return [_found(start, end, n, n, Qualifier.VAGUE)]
     if kind is None and alone == ABOUT:
         kind = ABOUT
     low, high, qualifier = _apply(kind, n)
-    return [_Found(start, end, low, high, qualifier)]
+    return [_found(start, end, low, high, qualifier)]
 
 
 def _between(text: str, norm: str, m: re.Match[str]) -> list[_Found]:
@@ -773,7 +857,7 @@ def _between(text: str, norm: str, m: re.Match[str]) -> list[_Found]:
     if _year_like(b1) and _year_like(b2) and _PEOPLE_AFTER_RE.match(norm, end) is None:
         return []  # "between 2015 and 2020"
     low, high = sorted((first[0], second[0]))
-    return [_Found(start, end, low, high, Qualifier.RANGE)]
+    return [_found(start, end, low, high, Qualifier.RANGE)]
 
 
 # --------------------------------------------------------------------------
@@ -785,22 +869,20 @@ def _measure_of(words: str) -> Measure:
     return measure if measure is not None else MEASURE_OF[" ".join(words.split())]
 
 
-def _measure_at(norm: str, m: re.Match[str]) -> tuple[Measure | None, int]:
-    """The measure of a measure word, joined with any that follow ("killed or
-    wounded"), and where the words end."""
-    measure, pos = _measure_of(m[0][1:]), m.end()  # after the space
+def _measure_at(norm: str, words: str, pos: int) -> tuple[Measure | None, int]:
+    """The measure of the words _MEASURE_SCAN_RE found, ending at pos, joined
+    with any that follow ("killed or wounded"), and where the words end."""
+    measure = _MEASURE_OF_HIT.get(words) or _measure_of(words[1:])
     if not norm.startswith(_JOIN_STARTS, pos):
         return measure, pos
-    j = _MEASURE_JOIN_RE.match(norm, pos)
-    w = _MEASURE_WORD_RE.match(norm, j.end()) if j else None
+    w = _JOINED_MEASURE_RE.match(norm, pos)
     if w is None:
         return measure, pos
     measures = {measure}
     for _ in range(3):
-        measures.add(_measure_of(w[0]))
+        measures.add(_measure_of(w[1]))
         pos = w.end()
-        j = _MEASURE_JOIN_RE.match(norm, pos)
-        w = _MEASURE_WORD_RE.match(norm, j.end()) if j else None
+        w = _JOINED_MEASURE_RE.match(norm, pos)
         if w is None:
             break
     if len(measures) == 1:
@@ -819,14 +901,19 @@ _BEFORE, _AFTER = 30, 80
 
 
 def _measure_after(
-    norm: str, f: _Found, end: int, next_start: int | None
+    norm: str, f: _Found, pos: int, end: int, next_start: int | None
 ) -> tuple[Measure | None, int]:
-    """The first measure word after a count, before the sentence ends, and where
-    it ends. A word right before the next count is that count's ("killed 30,
-    wounded 40", "the deaths of 2000"), unless it is also right after this one."""
-    m = _MEASURE_SCAN_RE.search(norm, f.start if f.measure_inside else f.end, end)
-    while m is not None and len(m[0]) > 1:  # not the end of the sentence
-        measure, words_end = _measure_at(norm, m)
+    """The first measure word in norm[pos:end] (pos is where the count ends, or
+    where it starts when its own words may name the measure), before the
+    sentence ends, and where it ends. A word right before the next count is that
+    count's ("killed 30, wounded 40", "the deaths of 2000"), unless it is also
+    right after this one."""
+    m = _MEASURE_SCAN_RE.search(norm, pos, end)
+    while m is not None:
+        words = m[0]
+        if words == " ":  # the end of the sentence
+            break
+        measure, words_end = _measure_at(norm, words, m.end())
         if (
             next_start is None
             or words_end > next_start
@@ -842,16 +929,24 @@ def _measure_before(norm: str, start: int, f: _Found, prev_end: int) -> tuple[Me
     """The last measure word before a count, after the sentence starts, and where
     it starts. A word right after the previous count is that count's ("25 dead,
     3 soldiers")."""
+    # One search after another finds what finditer would, with less to set up;
+    # none is needed once only the space before the count is left.
     hit = None
-    for m in _MEASURE_SCAN_RE.finditer(norm, start, f.start):
+    m = _MEASURE_SCAN_RE.search(norm, start, f.start)
+    while m is not None:
         hit = m if len(m[0]) > 1 else None  # None after the sentence ends
+        if m.end() >= f.start - 1:
+            break
+        m = _MEASURE_SCAN_RE.search(norm, m.end(), f.start)
     if hit is None or (prev_end >= 0 and not norm[prev_end : hit.start()].strip()):
         return None, -1
-    return _measure_at(norm, hit)[0], hit.start()
+    return _measure_at(norm, hit[0], hit.end())[0], hit.start()
 
 
-_LINK_ENDINGS = (",", "and", "plus", "et", "as well as", "along with", "including", "them",
-                 "whom", "dont", "eux", "mostly", "mainly")  # fmt: skip
+# How the gap before a linked count ends: which of the two gap patterns can
+# match follows from it, so at most one of them runs.
+_ADDING_ENDINGS = (",", "and", "plus", "et", "as well as", "along with")
+_SUBSET_ENDINGS = ("including", "them", "whom", "dont", "eux", "mostly", "mainly")
 
 
 def _link(norm: str, a: _Found, b: _Found) -> str | None:
@@ -860,11 +955,9 @@ def _link(norm: str, a: _Found, b: _Found) -> str | None:
     if b.start - a.end > 60:
         return None
     gap = norm[a.end : b.start].rstrip()
-    if not gap.endswith(_LINK_ENDINGS):
-        return None
-    if _SUBSET_GAP_RE.fullmatch(norm, a.end, b.start):
+    if gap.endswith(_SUBSET_ENDINGS) and _SUBSET_GAP_RE.fullmatch(norm, a.end, b.start):
         link = "subset"
-    elif _ADDING_GAP_RE.fullmatch(norm, a.end, b.start):
+    elif gap.endswith(_ADDING_ENDINGS) and _ADDING_GAP_RE.fullmatch(norm, a.end, b.start):
         link = "adds"
     else:
         return None
@@ -872,31 +965,51 @@ def _link(norm: str, a: _Found, b: _Found) -> str | None:
     return None if _MEASURE_SCAN_RE.search(norm, a.end, b.start) else link
 
 
-def _assign_measures(norm: str, found: list[_Found]) -> list[str | None]:
-    """Set each count's measure; return the links between neighbours."""
-    links = [_link(norm, a, b) for a, b in pairwise(found)]
-    for i, f in enumerate(found):
-        next_start = found[i + 1].start if i + 1 < len(found) else None
-        after_end = f.end + _AFTER
-        if next_start is not None and links[i] != "subset":
-            # not past the next count, unless it is part of this one
-            # ("21 people, including 11 children, were killed")
-            after_end = min(after_end, next_start)
-        measure, where = _measure_after(norm, f, after_end, next_start)
+def _set_measure(
+    norm: str, f: _Found, pos: int, after_end: int, next_start: int | None, prev_end: int
+) -> None:
+    """Set f's measure from the words after it (from pos to after_end), else
+    from those before it (back to the previous count's end, prev_end)."""
+    measure, where = _measure_after(norm, f, pos, after_end, next_start)
+    if measure is None:
+        measure, where = _measure_before(norm, max(f.start - _BEFORE, prev_end, 0), f, prev_end)
         if measure is None:
-            prev_end = found[i - 1].end if i else -1
-            measure, where = _measure_before(norm, max(f.start - _BEFORE, prev_end, 0), f, prev_end)
-        f.measure = measure
-        if f.qualifier is Qualifier.AT_MOST and measure is not None and f.high:
-            # "up to N killed" says the losses happened: [1, N]; "up to N may
-            # have been killed" does not. Look from the sentence start on.
-            lo = max(0, f.start - 40)
-            sentence = max(lo, *(norm.rfind(c, lo, f.start) for c in ".!?;"))
-            if _HEDGE_RE.search(norm, min(sentence, where), max(where, f.end)) is None:
-                f.low = 1
+            return
+    f.measure = measure
+    # (Every "at most" count has low 0: that test first spares the rest for most.)
+    if f.low == 0 and f.qualifier is Qualifier.AT_MOST and f.high:
+        # "up to N killed" says the losses happened: [1, N]; "up to N may
+        # have been killed" does not. Look from the sentence start on.
+        lo = max(0, f.start - 40)
+        sentence = max(lo, *(norm.rfind(c, lo, f.start) for c in ".!?;"))
+        if _HEDGE_RE.search(norm, min(sentence, where), max(where, f.end)) is None:
+            f.low = 1
+
+
+def _assign_measures(norm: str, found: list[_Found], inside: list[int]) -> list[str | None]:
+    """Set each count's measure; return the links between neighbours. inside
+    holds the indices of the counts whose own words may name the measure."""
+    if len(found) == 1:  # the common case: no neighbour to link to or to stop at
+        f = found[0]
+        _set_measure(norm, f, f.start if inside else f.end, f.end + _AFTER, None, -1)
+        return []
+    links = [_link(norm, a, b) for a, b in pairwise(found)]
+    prev_end = -1
+    for i, f in enumerate(found):
+        after_end = f.end + _AFTER
+        next_start = None
+        if i < len(links):
+            next_start = found[i + 1].start
+            if links[i] != "subset":
+                # not past the next count, unless it is part of this one
+                # ("21 people, including 11 children, were killed")
+                after_end = min(after_end, next_start)
+        pos = f.start if i in inside else f.end
+        _set_measure(norm, f, pos, after_end, next_start, prev_end)
+        prev_end = f.end
     # Counts joined by "and" or "including" share the one measure stated:
     # "six soldiers and at least 34 auxiliaries were killed".
-    if any(links):
+    if links and any(links):
         for i, link in enumerate(links):  # forwards along a chain
             if link is not None and found[i + 1].measure is None:
                 found[i + 1].measure = found[i].measure
@@ -907,39 +1020,12 @@ def _assign_measures(norm: str, found: list[_Found]) -> list[str | None]:
 
 
 def _extract(text: str) -> tuple[list[_Found], list[str | None]]:
+    """The counts in text with their measures, and the links between them."""
     if not isinstance(text, str) or not text:
         return [], []
     norm = _normalise(text)
-    found = _scan(text, norm)
-    return found, _assign_measures(norm, found)
-
-
-# A frozen dataclass's __init__ sets each field through object.__setattr__,
-# which costs more than finding the counts in a short phrase. Setting the slots
-# through their descriptors builds the same object in well under half the time.
-_SET_LOW, _SET_HIGH, _SET_QUALIFIER, _SET_START, _SET_END, _SET_MEASURE, _SET_PHRASE = (
-    getattr(CountMention, f.name).__set__ for f in fields(CountMention)
-)
-
-
-def _mention(
-    low: int,
-    high: int | None,
-    qualifier: Qualifier,
-    start: int,
-    end: int,
-    measure: Measure | None,
-    phrase: str,
-) -> CountMention:
-    mention = object.__new__(CountMention)
-    _SET_LOW(mention, low)
-    _SET_HIGH(mention, high)
-    _SET_QUALIFIER(mention, qualifier)
-    _SET_START(mention, start)
-    _SET_END(mention, end)
-    _SET_MEASURE(mention, measure)
-    _SET_PHRASE(mention, phrase)
-    return mention
+    found, inside = _scan(text, norm)
+    return found, _assign_measures(norm, found, inside)
 
 
 # --------------------------------------------------------------------------
@@ -948,14 +1034,7 @@ def _mention(
 
 def extract_counts(text: str) -> list[CountMention]:
     """Every count in running text, in order, each figure of a sum on its own."""
-    found, _ = _extract(text)
-    return [
-        _mention(
-            f.low, f.high, f.qualifier, f.start - 1, f.end - 1, f.measure,
-            text[f.start - 1 : f.end - 1],
-        )
-        for f in found
-    ]  # fmt: skip
+    return _publish(text, _extract(text)[0])
 
 
 def parse_count(phrase: str) -> CountRange | None:
