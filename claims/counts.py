@@ -651,9 +651,11 @@ def _vague(phrase: str) -> tuple[int, int]:
 class _Found:
     """A count while extract_counts works on it, offsets into the normalised text.
 
-    It has exactly CountMention's slots, so that _publish() can turn it into
-    one by assigning its class: a frozen dataclass costs more to build, field
-    by field, than finding the count did. Built by _found()."""
+    A frozen dataclass is slow to build (its __init__ sets each field through
+    object.__setattr__): building one cost more than finding the count. So a
+    _Found has exactly CountMention's slots; _found() fills it in like any
+    object, and _publish() makes it a CountMention by assigning its class,
+    which Python allows between classes of the same layout."""
 
     __slots__ = tuple(f.name for f in fields(CountMention))
     start: int
@@ -680,7 +682,7 @@ def _found(start: int, end: int, low: int, high: int | None, qualifier: Qualifie
 
 
 def _publish(text: str, found: list[_Found]) -> list[CountMention]:
-    """The finished counts as CountMentions, offsets into text."""
+    """The finished counts, now CountMentions with offsets into text."""
     for f in found:
         f.start -= 1
         f.end -= 1
@@ -745,11 +747,11 @@ def _month_follows(text: str, norm: str, end: int) -> bool:
     return norm.startswith(" may", end) and text[end : end + 3] == "May"
 
 
-def _scan(text: str, norm: str) -> tuple[list[_Found], list[int]]:
+def _scan(text: str, norm: str) -> tuple[list[_Found], set[int]]:
     """The counts in text, and the indices of those whose own words may name
     their measure ("no casualties", "some deaths")."""
     found: list[_Found] = []
-    inside: list[int] = []
+    inside: set[int] = set()
     for m in _COUNT_RE.finditer(norm):
         start, end = m.span()
         start += 1  # after the space
@@ -783,14 +785,14 @@ def _scan(text: str, norm: str) -> tuple[list[_Found], list[int]]:
                 low, high = _vague(m["vague"])
                 found.append(_found(start, end, low, high, Qualifier.VAGUE))
             elif kind == "zero":
-                inside.append(len(found))
+                inside.add(len(found))
                 found.append(_found(start, end, 0, 0, Qualifier.EXACT))
             elif kind == "between":
                 found.extend(_between(text, norm, m))
             elif kind == "unknown":
                 found.append(_found(start, end, 1, None, Qualifier.VAGUE))
             else:  # "some lives": the plural says at least two
-                inside.append(len(found))
+                inside.add(len(found))
                 found.append(_found(start, end, 2, None, Qualifier.VAGUE))
         except (ValueError, ArithmeticError, KeyError, IndexError):
             continue  # a form the tables do not cover: not a count, never an error
@@ -986,7 +988,7 @@ def _set_measure(
             f.low = 1
 
 
-def _assign_measures(norm: str, found: list[_Found], inside: list[int]) -> list[str | None]:
+def _assign_measures(norm: str, found: list[_Found], inside: set[int]) -> list[str | None]:
     """Set each count's measure; return the links between neighbours. inside
     holds the indices of the counts whose own words may name the measure."""
     if len(found) == 1:  # the common case: no neighbour to link to or to stop at
