@@ -123,6 +123,7 @@ class AttributionAdmin(DeskAdmin):
         "count_col",
         "row_actions",
     ]
+    row_actions_permission = "claims.verify_attribution"
     list_display_links = ["quote_col"]
     list_filter = [VerificationFilter, "stance", SourceKindFilter, "source__reliability"]
     search_fields = ["quote", "source__name", "claim__text", "claim__event__title", "url"]
@@ -143,12 +144,6 @@ class AttributionAdmin(DeskAdmin):
             .annotate(verification_rank=verification_rank())
             .order_by(*self.get_ordering(request))
         )
-
-    def get_list_display(self, request: HttpRequest) -> list[str]:
-        columns = list(super().get_list_display(request))
-        if not request.user.has_perm("claims.verify_attribution"):
-            columns.remove("row_actions")
-        return columns
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         context = {

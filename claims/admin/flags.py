@@ -46,6 +46,7 @@ class ConflictFlagAdmin(DeskAdmin):
         "closed_col",
         "row_actions",
     ]
+    row_actions_permission = "claims.resolve_flag"
     list_display_links = ["status_col"]
     list_filter = ["status", "measure", "event"]
     search_fields = ["event__title", "group", "explanation"]
@@ -64,12 +65,6 @@ class ConflictFlagAdmin(DeskAdmin):
             .annotate(open_rank=open_first())
             .order_by(*self.get_ordering(request))
         )
-
-    def get_list_display(self, request: HttpRequest) -> list[str]:
-        columns = list(super().get_list_display(request))
-        if not request.user.has_perm("claims.resolve_flag"):
-            columns.remove("row_actions")
-        return columns
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         context = {
