@@ -110,9 +110,14 @@ class WorkerProcess:
         self.env = env
         self.concurrency = concurrency
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.names: set[str] = set()
 
     def start(self, name: str = "w1") -> subprocess.Popen[bytes]:
-        log = open(ARTIFACTS / f"worker-{name}.log", "ab")  # noqa: SIM115
+        # A fresh log for each test (tests read it for errors; an earlier run's
+        # shutdown must not count), appended to when the test restarts that worker.
+        mode = "ab" if name in self.names else "wb"
+        self.names.add(name)
+        log = open(ARTIFACTS / f"worker-{name}.log", mode)  # noqa: SIM115
         proc = subprocess.Popen(
             [
                 sys.executable,
