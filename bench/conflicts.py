@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,35 +114,42 @@ def build_event(n: int, title: str, origins: int = 40) -> int:
     return event.pk
 
 
-def bare_select(event_id: int) -> None:
+def bare_select(event_id: int) -> Callable[[], None]:
+    """The recheck's own two SELECTs, compiled beforehand and run through a plain
+    cursor: the rows fetched and dropped, nothing else."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            'SELECT c.id, s.origin, s.name, c.measure, c."group", c.count_text, c.count_low, '
-            "c.count_high, c.made_at, c.verdict FROM claims_claim c JOIN claims_source s "
-            "ON s.id = c.claimant_id WHERE c.event_id = %s",
-            [event_id],
-        )
-        cursor.fetchall()
-        cursor.execute(
-            "SELECT a.id, a.claim_id, s.origin, s.name, a.stance, a.count_text, a.count_low, "
-            "a.count_high, a.published_at, a.verification FROM claims_attribution a "
-            "JOIN claims_claim c ON c.id = a.claim_id JOIN claims_source s ON s.id = a.source_id "
-            "WHERE c.event_id = %s AND (a.count_low IS NOT NULL OR "
-            "(a.stance = 'contradicts' AND a.verification = 'verified'))",
-            [event_id],
-        )
-        cursor.fetchall()
+    from claims.services.recheck import ATTRIBUTION_ROWS, CLAIM_ROWS
+
+    statements = [
+        q.queryset(event_id).query.sql_with_params() for q in (CLAIM_ROWS, ATTRIBUTION_ROWS)
+    ]
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    return run
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def paired_times(first: Callable[[], object], second: Callable[[], object], rounds: int):
+    """Median times of two functions and the median of their per-round ratio.
+
+    Each round runs both, in alternating order, so that the machine's drift (these
+    machines are shared and noisy) weighs on both alike and each ratio compares
+    runs made moments apart.
+    """
+    times: tuple[list[float], list[float]] = ([], [])
+    for round_ in range(rounds):
+        order = ((0, first), (1, second)) if round_ % 2 == 0 else ((1, second), (0, first))
+        for which, fn in order:
+            start = time.perf_counter()
+            fn()
+            times[which].append(time.perf_counter() - start)
+    ratios = [a / b for a, b in zip(*times, strict=True)]
+    return statistics.median(times[0]), statistics.median(times[1]), statistics.median(ratios)
 
 
 def part_a(sizes: list[int]) -> list[str]:
@@ -151,7 +159,7 @@ def part_a(sizes: list[int]) -> list[str]:
     from claims import services
 
     rows = [
-        "| counts | queries/recheck | recheck (ms, median) | bare SELECT (ms) | ratio |",
+        "| counts | queries/recheck | recheck (ms, median) | bare SELECT (ms) | ratio (median) |",
         "|---:|---:|---:|---:|---:|",
     ]
     for n in sizes:
@@ -159,18 +167,17 @@ def part_a(sizes: list[int]) -> list[str]:
         services.recheck_event(event_id=event_id, force=True)  # opens the flags once
         with CaptureQueriesContext(connection) as queries:
             services.recheck_event(event_id=event_id, force=True)
-        repeat = 15 if n <= 1000 else 7
-        recheck = median_time(
+        recheck, bare, ratio = paired_times(
             lambda event_id=event_id: services.recheck_event(event_id=event_id, force=True),
-            repeat,
+            bare_select(event_id),
+            rounds=31 if n <= 1000 else 21,
         )
-        bare = median_time(lambda event_id=event_id: bare_select(event_id), repeat)
         statements = [
             q for q in queries if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT"))
         ]
         rows.append(
             f"| {n:,} | {len(statements)} | {recheck * 1000:.1f} | {bare * 1000:.1f} | "
-            f"{recheck / bare:.2f} |"
+            f"{ratio:.2f} |"
         )
         print(rows[-1], flush=True)
     return rows

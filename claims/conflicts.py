@@ -81,9 +81,16 @@ class Corroboration(StrEnum):
 class Count(NamedTuple):
     """One figure given for an event: a claim's own count or an attribution's.
 
-    A NamedTuple rather than a frozen dataclass: the recheck builds one per count,
-    up to thousands per event, and a tuple is several times cheaper to make.
+    A NamedTuple rather than a frozen dataclass: the recheck builds up to thousands
+    per event, and a tuple is several times cheaper to make.
     Reversed intervals are refused by `live_counts`, which every count passes through.
+
+    One Count may stand for several claims that give exactly the same figure
+    (`claim_ids`): the same speaker, measure, group, interval, publication time and
+    verdict. The rules read nothing else, so they treat such claims alike, and a big
+    event repeats a few figures thousands of times: the recheck groups them, and the
+    rules see each figure once. `key` and `claim_key` are then those of the claim whose
+    key sorts first.
     """
 
     key: str  # stable id, e.g. "claim:12" or "attribution:40"
@@ -98,6 +105,16 @@ class Count(NamedTuple):
     stance: Stance = Stance.ASSERTS
     verification: Verification = Verification.UNVERIFIED
     excluded: bool = False  # rejected attribution or claim judged false: takes no part
+    # The ids of the claims this count stands for, ascending; empty when it stands for
+    # its key alone (an attribution's count is never grouped).
+    claim_ids: tuple[int, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The key of every claim or attribution this count stands for."""
+        if self.claim_ids:
+            return tuple(f"claim:{claim_id}" for claim_id in self.claim_ids)
+        return (self.key,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +140,8 @@ class Conflict:
 
     @property
     def keys(self) -> frozenset[str]:
-        return frozenset(c.key for c in self.sides) | {x.key for x in self.contradictions}
+        sides = (key for c in self.sides for key in c.keys)
+        return frozenset(sides) | {x.key for x in self.contradictions}
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +323,9 @@ def find_conflicts(
         claim_origins: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         for topic, topic_counts in by_topic.items():
             for c in topic_counts:
-                claim_origins[(*topic, c.claim_key)].add(c.origin)
+                # A count standing for several claims (claim_ids) speaks for each of them.
+                for claim_key in c.keys if c.claim_ids else (c.claim_key,):
+                    claim_origins[(*topic, claim_key)].add(c.origin)
         for x in contradictions:
             topic = _topic(x.measure, x.group)
             if claim_origins.get((*topic, x.claim_key), set()) - {x.origin}:

@@ -248,11 +248,11 @@ def test_a_new_source_origin_triggers_a_recheck(event: Event, editor: Any) -> No
 
 
 def test_stored_sides_give_the_fingerprint_the_recheck_computes(event: Event, editor: Any) -> None:
-    # Migration 0005 recomputes stored fingerprints from the flags' sides; if the two
+    # Migration 0006 recomputes stored fingerprints from the flags' sides; if the two
     # drifted apart, upgrading would reopen every conflict an editor had dismissed.
     import importlib
 
-    migration = importlib.import_module("claims.migrations.0005_flag_fingerprints_by_interval")
+    migration = importlib.import_module("claims.migrations.0006_flag_fingerprints_by_claim_id")
     jnim, csp = source("JNIM"), source("CSP-DPA")
     first = claim(event, jnim, "50")
     claim(event, csp, "84")

@@ -74,8 +74,12 @@ def figures(event: Event) -> list[dict[str, Any]]:
         topics[(count.measure, conflicts.group_key(count.group))].append(count)
     measure_label = dict(Measure.choices)
 
-    def side(count: conflicts.Count) -> dict[str, Any]:
-        who = recheck.shown(count.key, rows_by_key[count.key])
+    def sides(count: conflicts.Count) -> list[dict[str, Any]]:
+        """One entry per claim or attribution the count stands for (``Count.also``)."""
+        return [side(count, key) for key in count.keys]
+
+    def side(count: conflicts.Count, key: str) -> dict[str, Any]:
+        who = recheck.shown(key, rows_by_key[key])
         return {
             "speaker": count.speaker,
             "source": who.source,
@@ -95,13 +99,14 @@ def figures(event: Event) -> list[dict[str, Any]]:
                 "measure": measure_label.get(measure, measure),
                 "group": topic_counts[0].group,
                 "group_key": group,
-                "lowest": [side(c) for c in topic_counts if c.low == lowest],
+                "lowest": [s for c in topic_counts if c.low == lowest for s in sides(c)],
                 "highest": [
-                    side(c)
+                    s
                     for c in topic_counts
                     if (c.high if c.high is not None else c.low) == top
+                    for s in sides(c)
                 ],
-                "counts": len(topic_counts),
+                "counts": sum(len(c.keys) for c in topic_counts),
                 "origins": len({c.origin for c in topic_counts}),
             }
         )
