@@ -628,6 +628,25 @@ def test_event_page_shows_lowest_and_highest_figures_and_rechecks(world: Any) ->
     assert Event.objects.get(pk=world.tinzaouaten.pk).needs_recheck_since is not None
 
 
+def test_event_page_lists_every_claim_behind_a_repeated_figure(world: Any) -> None:
+    # The recheck reads claims that give the same figure as one count; the page must
+    # still name each claim and count them all.
+    event = services.event_create(by=None, title="Repeated figures")
+    jnim, fama = (
+        Source.objects.get(name="JNIM"),
+        services.source_create(by=None, name="FAMa desk", kind="party"),
+    )
+    for who, text in ((jnim, "6"), (jnim, "six"), (fama, "84")):
+        services.claim_create(
+            by=None, event=event, claimant=who, measure="killed", group="soldiers", count_text=text
+        )
+    response = world.ed.get(reverse("admin:claims_event_change", args=[event.pk]))
+    [row] = response.context["figures"]
+    assert sorted(s["count_text"] for s in row["lowest"]) == ["6", "six"]
+    assert [s["count_text"] for s in row["highest"]] == ["84"]
+    assert (row["counts"], row["origins"]) == (3, 2)
+
+
 # --- Nothing bypasses the services ----------------------------------------------------------
 def test_nothing_is_deleted_or_reverted_from_the_admin(world: Any, admin_client: Client) -> None:
     claim = world.csp_84

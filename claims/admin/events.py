@@ -75,7 +75,7 @@ def figures(event: Event) -> list[dict[str, Any]]:
     measure_label = dict(Measure.choices)
 
     def sides(count: conflicts.Count) -> list[dict[str, Any]]:
-        """One entry per claim or attribution the count stands for (``Count.also``)."""
+        """One entry per claim or attribution the count stands for (``Count.claim_ids``)."""
         return [side(count, key) for key in count.keys]
 
     def side(count: conflicts.Count, key: str) -> dict[str, Any]:

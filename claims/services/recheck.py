@@ -158,7 +158,7 @@ def side(
 ) -> dict[str, Any]:
     """What a flag keeps about one count: enough to show it without the rows.
 
-    ``key``: which of the claims a grouped count stands for (``Count.also``).
+    ``key``: which of the claims a grouped count stands for (``Count.claim_ids``).
     """
     key = key or count.key
     who = shown(key, row)
@@ -266,8 +266,8 @@ def build_inputs(claims: Iterable[Row], attributions: Iterable[Row]) -> Inputs:
     This runs over every row of the biggest events on every recheck, so it touches
     each claim row once: claims giving the same figure (``CLAIM_COLUMNS[:CLAIM_FIGURE]``)
     are gathered under one key in a dict, and the rest of the work, and all of the
-    rules, runs once per distinct figure (``Count.also``). A big event repeats a few
-    figures: 10,000 claims in the benchmark give 1,700 distinct ones.
+    rules, runs once per distinct figure (``Count.claim_ids``). A big event repeats a
+    few figures from a few dozen origins: 10,000 claims in the benchmark give 1,677.
     """
     claims, attributions = list(claims), list(attributions)
     same_figure: dict[Row, list[int]] = {}
