@@ -286,12 +286,14 @@ def build_inputs(claims: Iterable[Row], attributions: Iterable[Row]) -> Inputs:
     unverified = conflicts.Verification.UNVERIFIED
     false = Claim.Verdict.FALSE.value  # a plain str: comparing with the member costs more
     for (origin, measure, group, low, high, made_at, verdict), ids in same_figure.items():
-        ids.sort()  # they come almost in order: cheap
-        # The count goes by the key that sorts first, as each claim's own count would
-        # ("claim:10" before "claim:9"), so that sides and sentences come out the same.
         first = ids[0]
-        if len(str(first)) != len(str(ids[-1])):
-            first = int(min(map(str, ids)))
+        if len(ids) > 1:
+            ids.sort()  # they come almost in order: cheap
+            # The count goes by the key that sorts first, as each claim's own count
+            # would ("claim:10" before "claim:9"), so sides and sentences come out the same.
+            first = ids[0]
+            if len(str(first)) != len(str(ids[-1])):
+                first = int(min(map(str, ids)))
         key = f"claim:{first}"
         fields = (key, key, origins[origin], origin, measure, group, low, high, made_at, asserts,
                   unverified, verdict == false, tuple(ids))  # fmt: skip
