@@ -64,7 +64,8 @@ def sweep_rechecks() -> int:
 def notify_flag_opened(flag_id: int) -> None:
     """Tell the Editors group about a new conflict flag: email, then the webhook if set."""
     notifications.email_editors_about_flag(flag_id)
-    notify_flag_webhook.delay(flag_id)
+    if settings.CONFLICT_WEBHOOK_URL:  # no task at all when there is nothing to post to
+        notify_flag_webhook.delay(flag_id)
 
 
 @shared_task(

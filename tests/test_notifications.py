@@ -100,3 +100,20 @@ def test_the_webhook_task_retries_on_failure() -> None:
 def test_no_webhook_configured_sends_nothing(flag: ConflictFlag, settings: Any) -> None:
     settings.CONFLICT_WEBHOOK_URL = ""
     assert notifications.post_flag_webhook(flag.pk) is False
+
+
+def test_a_new_flag_queues_a_webhook_post_only_when_one_is_configured(
+    flag: ConflictFlag, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each task costs the workers a trip through the broker; in a burst of new flags
+    # a webhook task per flag with nowhere to post would delay the next rechecks.
+    from claims import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.notify_flag_webhook, "delay", queued.append)
+    settings.CONFLICT_WEBHOOK_URL = ""
+    tasks.notify_flag_opened(flag.pk)
+    assert queued == []
+    settings.CONFLICT_WEBHOOK_URL = "http://127.0.0.1:9/hook"
+    tasks.notify_flag_opened(flag.pk)
+    assert queued == [flag.pk]
