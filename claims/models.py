@@ -29,6 +29,42 @@ class Qualifier(models.TextChoices):
     APPROX = "approx", "approximately"
     RANGE = "range", "range"
     VAGUE = "vague", "vague amount"
+    PROVISIONAL = "provisional", "provisional (a lower bound)"
+    HEDGED = "hedged", "hedged (may, feared, unconfirmed)"
+
+
+class GroupClass(models.TextChoices):
+    """Who was counted, as a class (ANALYSIS.md section 3); the group as written is kept."""
+
+    PEOPLE = "people", "people"
+    CIVILIANS = "civilians", "civilians"
+    CHILDREN = "children", "children"
+    WOMEN = "women", "women"
+    SECURITY_FORCES = "security_forces", "security forces"
+    FIGHTERS = "fighters", "fighters"
+    COMBATANTS = "combatants", "combatants"
+    OTHER = "other", "other"
+
+
+class Corroboration(models.TextChoices):
+    """A claim's corroboration (ANALYSIS.md section 5): derived by the recheck, never typed."""
+
+    CONTESTED = "contested", "contested"
+    FIGURE_CORROBORATED = "figure_corroborated", "figure corroborated"
+    EVENT_CONFIRMED = "event_confirmed", "event confirmed"
+    SINGLE_SOURCE = "single_source", "single source"
+    UNVERIFIED = "unverified", "unverified"
+
+
+class Credibility(models.IntegerChoices):
+    """The Admiralty scale for a claim's information (ANALYSIS.md section 7)."""
+
+    CONFIRMED = 1, "1: confirmed by independent sources"
+    PROBABLY_TRUE = 2, "2: probably true"
+    POSSIBLY_TRUE = 3, "3: possibly true"
+    DOUBTFUL = 4, "4: doubtful"
+    IMPROBABLE = 5, "5: improbable"
+    CANNOT_BE_JUDGED = 6, "6: truth cannot be judged"
 
 
 def count_interval_constraints(prefix: str) -> list[models.CheckConstraint]:
@@ -141,6 +177,61 @@ class Source(models.Model):
         return self.name
 
 
+class SourceAlias(models.Model):
+    """Another name a source goes by ("Al Qaeda-linked group JNIM" for JNIM).
+
+    Ingestion matches claimants against names and aliases, so one body stays one
+    origin. ``key`` is the alias as compared (casefolded, single-spaced) and is unique
+    across all sources: one name cannot point at two sources.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "source aliases"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupTerm(models.Model):
+    """The vocabulary of counted groups: a word as written and the class it names.
+
+    Seeded with ANALYSIS.md's table in English and French; editors extend it in the
+    admin. A group as written takes the class of the longest term it contains
+    ("Kenyan soldiers" contains "soldiers": security forces), see ``claims.groups``.
+    """
+
+    term = models.CharField(
+        max_length=100, unique=True, help_text="Lower case, as it appears in a group."
+    )
+    group_class = models.CharField("class", max_length=20, choices=GroupClass.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group_class", "term"]
+        verbose_name = "group word"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(group_class="other"),
+                name="group_term_names_a_class",
+                violation_error_message="A group word must name a class other than “other”.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.get_group_class_display()}"
+
+
 class Claim(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "new"
@@ -159,13 +250,39 @@ class Claim(models.Model):
     claimant = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
     text = models.TextField(blank=True, help_text="The statement, as the claimant made it.")
     measure = models.CharField(max_length=20, choices=Measure.choices)
-    group = models.CharField(max_length=200, help_text='Who was counted: "Wagner mercenaries".')
-    count_text = models.CharField(max_length=200, help_text='As written: "at least six".')
+    group = models.CharField(max_length=200, help_text="Who was counted, as the source put it.")
+    group_class_override = models.CharField(
+        "class set by hand",
+        max_length=20,
+        choices=GroupClass.choices,
+        blank=True,
+        help_text="Leave empty to take the class from the group words.",
+    )
+    count_text = models.CharField("count as written", max_length=200)
     count_low = models.PositiveIntegerField()
     count_high = models.PositiveIntegerField(
         null=True, blank=True, help_text="Empty: no upper bound."
     )
-    count_qualifier = models.CharField(max_length=10, choices=Qualifier.choices)
+    count_qualifier = models.CharField(max_length=12, choices=Qualifier.choices)
+    # Derived by the recheck from the event's figures and evidence (claims.analysis);
+    # never typed, and not history: the history keeps the edits they follow from.
+    group_class = models.CharField(
+        "class", max_length=20, choices=GroupClass.choices, default=GroupClass.OTHER
+    )
+    corroboration = models.CharField(
+        max_length=20, choices=Corroboration.choices, default=Corroboration.UNVERIFIED
+    )
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
+    )
+    superseded = models.BooleanField(
+        default=False, help_text="Its origin has given a later figure for the same count."
+    )
+    responsibility_disputed = models.BooleanField(default=False)
+    # An editor's own credibility rating, with its reason in the history.
+    credibility_override = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, null=True, blank=True
+    )
     made_at = models.DateTimeField(null=True, blank=True, help_text="When the claim was made.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     verdict = models.CharField(max_length=15, choices=Verdict.choices, default="", blank=True)
@@ -182,7 +299,15 @@ class Claim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "group_class",
+            "corroboration",
+            "credibility",
+            "superseded",
+            "responsibility_disputed",
+        ]
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -196,6 +321,7 @@ class Claim(models.Model):
             models.Index(fields=["event", "measure", "group"], name="claim_event_measure_group"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
             models.Index(fields=["updated_at"], name="claim_updated"),
+            models.Index(fields=["corroboration", "created_at"], name="claim_corroboration"),
         ]
         constraints = [
             *count_interval_constraints("claim"),
@@ -225,6 +351,12 @@ class Attribution(models.Model):
         VERIFIED = "verified", "verified"
         REJECTED = "rejected", "rejected"
 
+    class Disputes(models.TextChoices):
+        # What a contradiction disputes (ANALYSIS.md section 2).
+        TOLL = "toll", "the toll"
+        EVENT = "event", "that the event took place"
+        PERPETRATOR = "perpetrator", "who carried it out"
+
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="attributions")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="attributions")
     stance = models.CharField(max_length=15, choices=Stance.choices)
@@ -235,7 +367,13 @@ class Attribution(models.Model):
     count_text = models.CharField(max_length=200, blank=True)
     count_low = models.PositiveIntegerField(null=True, blank=True)
     count_high = models.PositiveIntegerField(null=True, blank=True)
-    count_qualifier = models.CharField(max_length=10, choices=Qualifier.choices, blank=True)
+    count_qualifier = models.CharField(max_length=12, choices=Qualifier.choices, blank=True)
+    disputes = models.CharField(
+        max_length=12,
+        choices=Disputes.choices,
+        blank=True,
+        help_text="For a contradiction: what it disputes. Required when it gives no figure.",
+    )
     verification = models.CharField(
         max_length=10, choices=Verification.choices, default=Verification.UNVERIFIED
     )
@@ -268,6 +406,19 @@ class Attribution(models.Model):
                 name="one_attribution_per_source_per_claim",
                 violation_error_message="This source is already attributed on this claim.",
             ),
+            models.CheckConstraint(
+                condition=Q(disputes="") | Q(stance="contradicts"),
+                name="attribution_only_contradictions_dispute",
+                violation_error_message="Only a contradiction says what it disputes.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stance="contradicts") | ~Q(disputes="") | Q(count_low__isnull=False),
+                name="attribution_contradiction_has_scope",
+                violation_error_message=(
+                    "A contradiction without a figure must say what it disputes: the toll, "
+                    "the event, or who carried it out."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -291,7 +442,15 @@ class ConflictFlag(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="flags")
     measure = models.CharField(max_length=20, choices=Measure.choices)
-    group = models.CharField(max_length=200, help_text="The counted group, normalised.")
+    # Which figures the flag is about: the group's class and, for a named part of it,
+    # the words that name the part ("security_forces:kenyan"); see claims.groups.
+    group = models.CharField(max_length=200, help_text="The counted group's comparison key.")
+    group_label = models.CharField(
+        "group", max_length=200, blank=True, help_text="The counted group, as written."
+    )
+    group_class = models.CharField(
+        "class", max_length=20, choices=GroupClass.choices, default=GroupClass.OTHER
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     explanation = models.TextField()
     # The counts involved, as the worker saw them: [{"key", "speaker", "origin", "low",
@@ -331,4 +490,76 @@ class ConflictFlag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event}: {self.get_measure_display()} of {self.group} ({self.status})"
+        label = self.group_label or self.group
+        return f"{self.event}: {label} {self.get_measure_display()} ({self.status})"
+
+
+class Toll(models.Model):
+    """The toll the desk can publish for one event, measure and group (ANALYSIS.md §6).
+
+    The recheck keeps the proposal (low, best, high, with the claims behind each
+    number) up to date; an editor confirms it or overrides it with a reason, both
+    kept in the history. A changed proposal needs confirming again.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="tolls")
+    measure = models.CharField(max_length=20, choices=Measure.choices)
+    group = models.CharField(max_length=200, help_text="The counted group's comparison key.")
+    group_label = models.CharField("group", max_length=200)
+    group_class = models.CharField("class", max_length=20, choices=GroupClass.choices)
+    low = models.PositiveIntegerField(null=True, blank=True)
+    best = models.PositiveIntegerField(null=True, blank=True)
+    high = models.PositiveIntegerField(null=True, blank=True)
+    # {"low": [claim ids], "best": [...], "high": [...], "candidates": [{...}, ...]}
+    basis = models.JSONField(default=dict)
+    method = models.TextField(blank=True)
+    confirmed = models.BooleanField(default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="confirmed_tolls",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    override_low = models.PositiveIntegerField(null=True, blank=True)
+    override_best = models.PositiveIntegerField(null=True, blank=True)
+    override_high = models.PositiveIntegerField(null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "measure", "group"]
+        permissions = [("confirm_toll", "Can confirm or override an event's toll")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "measure", "group"], name="one_toll_per_event_measure_group"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(override_best__isnull=True)
+                    | (
+                        Q(override_low__lte=F("override_best"))
+                        & Q(override_best__lte=F("override_high"))
+                    )
+                ),
+                name="toll_override_in_order",
+                violation_error_message="An override needs low ≤ best ≤ high.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.group_label} {self.get_measure_display()}"
+
+    @property
+    def overridden(self) -> bool:
+        return self.override_best is not None
+
+    @property
+    def published(self) -> tuple[int | None, int | None, int | None]:
+        """What the desk publishes: the editor's override, else the proposal."""
+        if self.overridden:
+            return (self.override_low, self.override_best, self.override_high)
+        return (self.low, self.best, self.high)

@@ -20,6 +20,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "give_verdict", "publish_claim", "assign_claim",
         "view_attribution", "add_attribution", "change_attribution", "verify_attribution",
         "view_conflictflag", "resolve_flag",
+        "view_toll", "confirm_toll",
+        "view_groupterm", "add_groupterm", "change_groupterm",
+        "view_sourcealias", "add_sourcealias", "change_sourcealias",
     ],
     FACT_CHECKERS: [
         "view_event",
@@ -27,6 +30,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "view_claim", "assign_claim",
         "view_attribution", "add_attribution", "change_attribution", "verify_attribution",
         "view_conflictflag",
+        "view_toll",
+        "view_groupterm",
+        "view_sourcealias", "add_sourcealias", "change_sourcealias",
     ],
 }  # fmt: skip
 
