@@ -18,10 +18,20 @@ from claims.models import Attribution, Claim, Event, Source
 from .common import Actor, StaleEdit, parse_count_field, remember, require
 from .recheck import mark_for_recheck
 
-CLAIM_FIELDS = {"event", "claimant", "text", "measure", "group", "count_text", "made_at"}
+CLAIM_FIELDS = {
+    "event",
+    "claimant",
+    "text",
+    "measure",
+    "group",
+    "group_class_override",
+    "count_text",
+    "made_at",
+}
 ATTRIBUTION_FIELDS = {
     "source",
     "stance",
+    "disputes",
     "quote",
     "url",
     "archive_url",
@@ -277,6 +287,7 @@ def attribution_create(
     archive_url: str = "",
     published_at: datetime | None = None,
     count_text: str = "",
+    disputes: str = "",
     reason: str = "Created",
 ) -> Attribution:
     require(by, "claims.add_attribution")
@@ -284,6 +295,7 @@ def attribution_create(
         claim=claim,
         source=source,
         stance=stance,
+        disputes=disputes,
         quote=quote,
         url=url,
         archive_url=archive_url,
@@ -303,6 +315,19 @@ def attribution_create(
     return attribution
 
 
+def _what_was_said(attribution: Attribution) -> tuple[Any, ...]:
+    return (
+        attribution.source_id,
+        attribution.stance,
+        attribution.disputes,
+        attribution.quote,
+        attribution.url,
+        attribution.count_text,
+        attribution.count_low,
+        attribution.count_high,
+    )
+
+
 @transaction.atomic
 def attribution_update(
     *,
@@ -320,11 +345,13 @@ def attribution_update(
     current = Attribution.objects.select_for_update().select_related("claim").get(pk=attribution.pk)
     if current.version != version:
         raise StaleEdit(current, version)
+    # What the source said: changing any of it needs the statement verified again.
+    said_before = _what_was_said(current)
     if "count_text" in changes:
         _attribution_count(current, changes.pop("count_text"))
-    substantive = {"source", "stance", "quote", "url", "count_text"} & set(changes)
     for name, value in changes.items():
         setattr(current, name, value)
+    substantive = _what_was_said(current) != said_before
     if substantive and current.verification != Attribution.Verification.UNVERIFIED:
         current.verification = Attribution.Verification.UNVERIFIED
         current.verification_note = f"Back to unverified after an edit ({reason})."
