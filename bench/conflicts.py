@@ -127,11 +127,9 @@ def bare_select(event_id: int) -> Callable[[], None]:
     cursor: the rows fetched and dropped, nothing else."""
     from django.db import connection
 
-    from claims.services.recheck import ATTRIBUTION_ROWS, CLAIM_ROWS
+    from claims.selectors import attribution_rows, claim_rows
 
-    statements = [
-        q.queryset(event_id).query.sql_with_params() for q in (CLAIM_ROWS, ATTRIBUTION_ROWS)
-    ]
+    statements = [q(event_id).query.sql_with_params() for q in (claim_rows, attribution_rows)]
 
     def run() -> None:
         with connection.cursor() as cursor:

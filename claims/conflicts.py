@@ -1,61 +1,57 @@
-"""Which counts about one event conflict, and how well a claim is corroborated.
+"""The figure each origin stands by, and which of those figures conflict.
 
-Pure Python, no Django import: the recheck worker loads one event's claims and
-attributions, turns them into `Count` and `Contradiction` values, calls
-`find_conflicts` and makes the event's open conflict flags match the result.
-The rules follow "Comparing two counts" in ../shared/COUNTS.md.
+Pure Python, no Django: ANALYSIS.md sections 1 to 4. The recheck turns one event's
+claims and attributions into ``Statement`` values and calls ``find_conflicts``; the
+pages and the API read what it stored, and the review guard calls it again under a
+lock. Corroboration, credibility and tolls build on the same statements
+(``claims.corroboration``, ``claims.tolls``, together in ``claims.analysis``).
 
-Conflicts (the caller passes the counts of one event):
-- Counts are compared only within one measure and one counted group (groups are
-  compared by `group_key`). Different measures or groups never conflict.
-- Excluded counts (a rejected attribution, a claim judged false) take no part.
-- Revisions: per (origin, measure, group), among the counts that have a
-  publication time only those with the latest time stay live; counts with no
-  time all stay live. Counts of the same origin are never compared with each
-  other, so a toll that rises from 132 to 160 is an update, not a conflict.
-- A relay carries the origin of the party it relays (the caller sees to that),
-  so relaying a statement never conflicts with the statement.
-- Two counts are compatible when their intervals share a value (an open high is
-  +infinity). The sides of a conflict are the live counts incompatible with at
-  least one live count of another origin in the same (measure, group).
-- A verified contradiction (a source saying a claim is wrong without a figure of
-  its own) makes, or joins, the conflict on its claim's (measure, group) when
-  that claim has a live count from an origin other than the contradicting one.
-- One `Conflict` per (measure, group), with one sentence for the desk. The
-  result depends only on the set of inputs, never on their order, because the
-  worker compares it with the stored flag to decide whether anything changed.
+- **Live figures** (section 1), per topic (measure and group) and origin: the origin's
+  own statements outrank relays of it (a wire's "nearly 700" never replaces the
+  ministry's 698); among them the latest publication wins, denials included (an
+  undated statement is older than any dated one; statements of the same moment
+  all stand). Rejected attributions, claims judged false and hedged counts take no
+  part.
+- **Conflicts** (section 3), between live figures of different origins: in the same
+  topic when their intervals share no value; across topics when one contains the
+  other (civilians inside people, killed inside killed-or-injured) and the part's
+  low exceeds the whole's high. Siblings (civilians and fighters; killed and
+  injured) never conflict. Each conflict is flagged on its containing topic.
+- **Disputes** (section 2): a verified contradiction without a figure joins the
+  conflict of the claim it disputes when it disputes the toll; disputes of the event
+  or of the perpetrator are never count conflicts (see ``claims.corroboration``).
+- **Dates** (section 4): every side's sentence carries the date its figure was
+  published.
 
-Corroboration status (DESIGN.md: "derived, never typed"): see
-`corroboration_status`.
+The result depends only on the set of statements, never on their order: the
+recheck compares it with the stored flags to decide whether anything changed.
 """
 
 from __future__ import annotations
 
-import functools
-import heapq
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from itertools import groupby
-from operator import attrgetter, itemgetter
-from typing import NamedTuple
+
+from claims.groups import Group, topic_contains
 
 __all__ = [
     "Conflict",
-    "Contradiction",
-    "Corroboration",
-    "Count",
+    "Figure",
+    "Scope",
     "Stance",
-    "Support",
+    "Statement",
     "Verification",
-    "corroboration_status",
     "find_conflicts",
-    "group_key",
-    "live_counts",
+    "fingerprint",
+    "live_statements",
 ]
+
+HEDGED = "hedged"
 
 
 class Stance(StrEnum):
@@ -71,310 +67,305 @@ class Verification(StrEnum):
     REJECTED = "rejected"
 
 
-class Corroboration(StrEnum):
-    UNVERIFIED = "unverified"
-    SINGLE_SOURCE = "single_source"
-    CORROBORATED = "corroborated"
-    CONTESTED = "contested"
+class Scope(StrEnum):
+    """What a contradiction disputes (ANALYSIS.md section 2)."""
 
-
-class Count(NamedTuple):
-    """One figure given for an event: a claim's own count or an attribution's.
-
-    A NamedTuple rather than a frozen dataclass: the recheck builds up to thousands
-    per event, and a tuple is several times cheaper to make.
-    Reversed intervals are refused by `live_counts`, which every count passes through.
-
-    One Count may stand for several claims that give exactly the same figure
-    (`claim_ids`): the same speaker, measure, group, interval, publication time and
-    verdict. The rules read nothing else, so they treat such claims alike, and a big
-    event repeats a few figures thousands of times: the recheck groups them, and the
-    rules see each figure once. `key` and `claim_key` are then those of the claim whose
-    key sorts first.
-    """
-
-    key: str  # stable id, e.g. "claim:12" or "attribution:40"
-    claim_key: str  # the claim this count belongs to, e.g. "claim:12"
-    origin: str  # origin group of whoever gave it; a relay passes the relayed party's
-    speaker: str  # display name used in sentences, e.g. "JNIM"
-    measure: str
-    group: str  # who was counted; compared through group_key()
-    low: int
-    high: int | None  # None: open, no upper bound
-    published_at: datetime | None
-    stance: Stance = Stance.ASSERTS
-    verification: Verification = Verification.UNVERIFIED
-    excluded: bool = False  # rejected attribution or claim judged false: takes no part
-    # The ids of the claims this count stands for, ascending; empty when it stands for
-    # its key alone (an attribution's count is never grouped).
-    claim_ids: tuple[int, ...] = ()
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The key of every claim or attribution this count stands for."""
-        if self.claim_ids:
-            return tuple(f"claim:{claim_id}" for claim_id in self.claim_ids)
-        return (self.key,)
+    TOLL = "toll"
+    EVENT = "event"
+    PERPETRATOR = "perpetrator"
 
 
 @dataclass(frozen=True, slots=True)
-class Contradiction:
-    """A verified attribution that contradicts a claim without a figure of its own."""
+class Figure:
+    """A count as given: its interval, its point value for tolls, and the phrase."""
 
-    key: str
-    claim_key: str
-    origin: str
-    speaker: str
+    low: int
+    high: int | None  # None: open, no upper bound
+    point: int  # ANALYSIS.md section 6: what the figure stands for in a toll
+    qualifier: str  # COUNTS.md: exact, at_least, approx, ..., provisional, hedged
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.high is not None and self.high < self.low:
+            raise ValueError(f"a figure's high {self.high} is below its low {self.low}")
+
+    def fits(self, other: Figure) -> bool:
+        """Whether the two intervals share a value (COUNTS.md, "Comparing two counts")."""
+        return (other.high is None or self.low <= other.high) and (
+            self.high is None or other.low <= self.high
+        )
+
+    def words(self) -> str:
+        if self.high is None:
+            return f"at least {self.low}"
+        if self.low == self.high:
+            return str(self.low)
+        return f"{self.low}\N{EN DASH}{self.high}"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One thing said about the event: a claim, or an attribution on a claim."""
+
+    key: str  # "claim:12" or "attribution:40"
+    claim_id: int
+    origin: str  # the origin's key, of whoever stands by it; a relay: the relayed party
+    speaker: str  # that origin as shown ("JNIM")
+    source: str  # who said it, as shown: the claimant, or the attribution's source
     measure: str
-    group: str
-    claimant: str  # display name of the contradicted claim's claimant
+    group: Group
+    stance: Stance = Stance.ASSERTS
+    figure: Figure | None = None
+    published_at: datetime | None = None
+    verification: Verification = Verification.UNVERIFIED
+    disputes: Scope | None = None
+    excluded: bool = False  # a rejected attribution, or its claim judged false
+    reliability: str = "F"  # the source's letter on the Admiralty scale
+
+    @property
+    def is_claim(self) -> bool:
+        return self.key.startswith("claim:")
+
+    @property
+    def topic_key(self) -> tuple[str, str]:
+        return (self.measure, self.group.key)
+
+    @property
+    def via(self) -> str:
+        """The outlet that relays the origin's figure, if this is a relay."""
+        return self.source if self.stance == Stance.RELAYS else ""
+
+    def takes_part(self) -> bool:
+        """Whether it can be the figure its origin stands by (section 1)."""
+        if self.excluded or self.verification == Verification.REJECTED:
+            return False
+        if self.figure is not None:
+            return self.figure.qualifier != HEDGED
+        # Without a figure, only a verified dispute of the toll is the origin's word on it.
+        return (
+            self.stance == Stance.CONTRADICTS
+            and self.disputes == Scope.TOLL
+            and self.verification == Verification.VERIFIED
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
+    """Figures that cannot all be right, flagged on the topic that contains them all."""
+
     measure: str
-    group: str  # group_key() of the counts
-    sides: tuple[Count, ...]  # by low, then high (open last), then key
-    contradictions: tuple[Contradiction, ...]  # by speaker, claimant, key
+    group: Group  # the containing group: the flag is on it
+    sides: tuple[Statement, ...]  # by low, high (open last), date, key
+    disputes: tuple[Statement, ...]  # verified disputes of the toll without a figure
     explanation: str
 
     @property
+    def topic_key(self) -> tuple[str, str]:
+        return (self.measure, self.group.key)
+
+    @property
     def keys(self) -> frozenset[str]:
-        sides = (key for c in self.sides for key in c.keys)
-        return frozenset(sides) | {x.key for x in self.contradictions}
+        return frozenset(s.key for s in (*self.sides, *self.disputes))
+
+
+# --- Section 1: the figure an origin stands by ------------------------------------------------
+def _published(statement: Statement) -> datetime | None:
+    return statement.published_at
+
+
+def live_statements(statements: Iterable[Statement]) -> list[Statement]:
+    """The statements each origin stands by now, per topic; input order kept."""
+    statements = list(statements)
+    by_origin: dict[tuple[str, str, str], list[Statement]] = defaultdict(list)
+    for s in statements:
+        if s.takes_part():
+            by_origin[(*s.topic_key, s.origin)].append(s)
+    live: set[str] = set()
+    for said in by_origin.values():
+        own = [s for s in said if s.stance != Stance.RELAYS]
+        pool = own or said  # a relay stands in only when the origin said nothing itself
+        dated = [s.published_at for s in pool if s.published_at is not None]
+        latest = max(dated) if dated else None
+        live.update(s.key for s in pool if s.published_at == latest)
+    return [s for s in statements if s.key in live]
+
+
+# --- Section 3: which live figures conflict --------------------------------------------------
+class _Bounds:
+    """Per origin, the lowest high and the highest low of its figures in one topic.
+
+    Answers "is some other origin's figure wholly below (or above) this one?" in
+    constant time, by keeping the two best origins for each bound: an event can
+    hold thousands of figures, and comparing them pairwise would be quadratic.
+    """
+
+    def __init__(self, figures: Iterable[Statement]) -> None:
+        lowest_high: dict[str, float] = {}
+        highest_low: dict[str, float] = {}
+        for s in figures:
+            assert s.figure is not None
+            high = math.inf if s.figure.high is None else s.figure.high
+            lowest_high[s.origin] = min(high, lowest_high.get(s.origin, math.inf))
+            highest_low[s.origin] = max(s.figure.low, highest_low.get(s.origin, -math.inf))
+        self._lowest = sorted((v, o) for o, v in lowest_high.items())[:2]
+        self._highest = sorted(((v, o) for o, v in highest_low.items()), reverse=True)[:2]
+
+    def lowest_high_besides(self, origin: str) -> float:
+        return next((v for v, o in self._lowest if o != origin), math.inf)
+
+    def highest_low_besides(self, origin: str) -> float:
+        return next((v for v, o in self._highest if o != origin), -math.inf)
+
+
+def _below(s: Statement, bounds: _Bounds) -> bool:
+    """Some other origin's figure lies wholly below this one."""
+    assert s.figure is not None
+    return bounds.lowest_high_besides(s.origin) < s.figure.low
+
+
+def _above(s: Statement, bounds: _Bounds) -> bool:
+    """Some other origin's figure lies wholly above this one."""
+    assert s.figure is not None
+    high = math.inf if s.figure.high is None else s.figure.high
+    return bounds.highest_low_besides(s.origin) > high
+
+
+def _order(s: Statement) -> tuple[int, bool, int, float, str]:
+    assert s.figure is not None
+    figure = s.figure
+    when = s.published_at.timestamp() if s.published_at is not None else -math.inf
+    return (figure.low, figure.high is None, figure.high or 0, when, s.key)
 
 
 @dataclass(frozen=True, slots=True)
-class Support:
-    """One attribution of a claim, as corroboration_status sees it."""
+class _PartClash:
+    """Figures of a part that exceed figures of its whole."""
 
-    origin: str
-    stance: Stance
-    verification: Verification
-    low: int | None  # None: the attribution gives no figure of its own
-    high: int | None  # None with a low: open
+    part: tuple[Statement, ...]
+    whole: tuple[Statement, ...]
 
 
-@functools.lru_cache(maxsize=4096)  # an event has few distinct groups, read per count
-def group_key(group: str) -> str:
-    """The comparison key for counted groups: casefolded, trimmed, single-spaced."""
-    return " ".join(group.casefold().split())
-
-
-# Private copies of claims.counts.compatible/describe (same semantics), kept
-# here so that this module does not depend on one written at the same time.
-def _compatible(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
-    (a_low, a_high), (b_low, b_high) = a, b
-    return (b_high is None or a_low <= b_high) and (a_high is None or b_low <= a_high)
-
-
-def _describe(low: int, high: int | None) -> str:
-    if high is None:
-        return f"at least {low}"
-    if low == high:
-        return f"{low} (exactly)"
-    return f"{low}\N{EN DASH}{high}"
-
-
-def _topic(measure: str, group: str) -> tuple[str, str]:
-    return (measure, group_key(group))
-
-
-def _live_by_topic(counts: Iterable[Count]) -> dict[tuple[str, str], list[Count]]:
-    """The counts that take part, grouped by (measure, group_key), in input order.
-
-    One pass to group, then the revision rule within each group; this runs over
-    every count of an event on every recheck, so it keeps to plain loops.
-    """
-    by_topic: dict[tuple[str, str], list[Count]] = {}
-    rejected = Verification.REJECTED
-    for c in counts:
-        # A rejected attribution is excluded even if the caller forgot the flag.
-        if c.excluded or c.verification == rejected:
-            continue
-        # A reversed interval would silently make everything "compatible" or not.
-        if c.high is not None and c.high < c.low:
-            raise ValueError(f"{c.key}: high {c.high} is below low {c.low}")
-        topic = (c.measure, group_key(c.group))
-        topic_counts = by_topic.get(topic)
-        if topic_counts is None:
-            by_topic[topic] = [c]
-        else:
-            topic_counts.append(c)
-    for topic, topic_counts in by_topic.items():
-        latest: dict[str, datetime] = {}
-        for c in topic_counts:
-            published = c.published_at
-            if published is not None and (c.origin not in latest or published > latest[c.origin]):
-                latest[c.origin] = published
-        if latest:
-            by_topic[topic] = [
-                c
-                for c in topic_counts
-                if c.published_at is None or c.published_at == latest[c.origin]
-            ]
-    return by_topic
-
-
-def live_counts(counts: Iterable[Count]) -> list[Count]:
-    """The counts that take part, in input order: not excluded, not revised."""
-    counts = list(counts)
-    live = {id(c) for topic_counts in _live_by_topic(counts).values() for c in topic_counts}
-    return [c for c in counts if id(c) in live]
-
-
-def _sides(counts: Sequence[Count]) -> tuple[Count, ...]:
-    """The counts incompatible with at least one count of another origin.
-
-    Linear rather than pairwise, since one event may hold thousands of counts:
-    c clashes with another origin's count exactly when some other origin's
-    smallest high is below c.low, or its largest low is above c.high. Keeping
-    the two best origins for each bound answers "best among the other origins".
-    """
-    # (origin, low, high) of each count, read once: attribute access per count and
-    # pass is most of the cost on events with thousands of counts.
-    figures = list(map(_ORIGIN_LOW_HIGH, counts))
-    min_high: dict[str, float] = {}
-    max_low: dict[str, float] = {}
-    for origin, low, high in figures:
-        top = math.inf if high is None else high
-        if origin not in max_low:
-            min_high[origin], max_low[origin] = top, low
-            continue
-        if top < min_high[origin]:
-            min_high[origin] = top
-        if low > max_low[origin]:
-            max_low[origin] = low
-    if len(min_high) < 2:
-        return ()  # one origin: nothing to compare with
-    # The two best of each bound; a count compares with the best of another origin.
-    (high_origin, lowest_high), (_, next_lowest_high) = heapq.nsmallest(
-        2, min_high.items(), key=itemgetter(1)
-    )
-    (low_origin, highest_low), (_, next_highest_low) = heapq.nlargest(
-        2, max_low.items(), key=itemgetter(1)
-    )
-    # Sides gathered by interval, so that ordering them sorts the few distinct
-    # intervals and then each interval's keys, both cheap.
-    by_interval: dict[tuple[int, int | None], list[Count]] = {}
-    for c, (origin, low, high) in zip(counts, figures, strict=True):
-        below = next_lowest_high if origin == high_origin else lowest_high
-        above = next_highest_low if origin == low_origin else highest_low
-        if below < low or (high is not None and above > high):
-            same = by_interval.get((low, high))
-            if same is None:
-                by_interval[(low, high)] = [c]
-            else:
-                same.append(c)
-    sides: list[Count] = []
-    for interval in sorted(by_interval, key=_interval_order):
-        sides += sorted(by_interval[interval], key=_KEY)
-    return tuple(sides)
-
-
-_ORIGIN_LOW_HIGH = attrgetter("origin", "low", "high")
-_KEY = attrgetter("key")
-
-
-def _interval_order(interval: tuple[int, int | None]) -> tuple[int, bool, int]:
-    """Sides are ordered by low, then high with open last, then key."""
-    low, high = interval
-    return (low, high is None, high or 0)
-
-
-_SPEAKER = attrgetter("speaker")
-_LOW_HIGH = attrgetter("low", "high")
-
-
-def _explain(sides: Sequence[Count], contradictions: Sequence[Contradiction]) -> str:
-    # Sides come by interval (see _sides): describe each interval once, and name each
-    # speaker once per interval, in order (dict.fromkeys drops repeats, keeps order).
-    figures: list[str] = []
-    for (low, high), same in groupby(sides, key=_LOW_HIGH):
-        said = _describe(low, high)
-        figures += [f"{speaker} says {said}" for speaker in dict.fromkeys(map(_SPEAKER, same))]
-    parts = []
-    if figures:
-        verdict = "no figure fits both" if len(figures) <= 2 else "no figure fits them all"
-        parts.append(f"{'; '.join(figures)}: {verdict}")
-    parts.extend(
-        dict.fromkeys(
-            f"{x.speaker} (verified) contradicts {x.claimant}'s claim" for x in contradictions
-        )
-    )
-    return "; ".join(parts) + "."
-
-
-def find_conflicts(
-    counts: Iterable[Count], contradictions: Iterable[Contradiction] = ()
-) -> list[Conflict]:
-    """The conflicts among one event's counts, one per (measure, group), sorted by both.
-
-    `contradictions` are the verified contradicting attributions without a figure;
-    the caller leaves out unverified and rejected ones.
-    """
-    by_topic = _live_by_topic(counts)
-
-    against: dict[tuple[str, str], set[Contradiction]] = defaultdict(set)
-    contradictions = list(contradictions)
-    if contradictions:
-        # Origins with a live count, per (topic, claim): a contradiction needs its
-        # claim to take part, and a party contradicting its own claim revises it.
-        claim_origins: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-        for topic, topic_counts in by_topic.items():
-            for c in topic_counts:
-                # A count standing for several claims (claim_ids) speaks for each of them.
-                for claim_key in c.keys if c.claim_ids else (c.claim_key,):
-                    claim_origins[(*topic, claim_key)].add(c.origin)
-        for x in contradictions:
-            topic = _topic(x.measure, x.group)
-            if claim_origins.get((*topic, x.claim_key), set()) - {x.origin}:
-                against[topic].add(x)
-
+def find_conflicts(statements: Iterable[Statement]) -> list[Conflict]:
+    """One event's conflicts, one per containing topic, sorted by measure and group key."""
+    live = live_statements(statements)
+    figures: dict[tuple[str, str], list[Statement]] = defaultdict(list)
+    topics: dict[tuple[str, str], tuple[str, Group]] = {}
+    for s in live:
+        if s.figure is not None:
+            figures[s.topic_key].append(s)
+            topics.setdefault(s.topic_key, (s.measure, s.group))
+    bounds = {key: _Bounds(said) for key, said in figures.items()}
+    same: dict[tuple[str, str], list[Statement]] = {}
+    parts: dict[tuple[str, str], list[_PartClash]] = defaultdict(list)
+    for key, said in figures.items():
+        same[key] = [s for s in said if _below(s, bounds[key]) or _above(s, bounds[key])]
+        for whole in topics:
+            if whole != key and topic_contains(topics[whole], topics[key]):
+                part = [s for s in said if _below(s, bounds[whole])]
+                if part:
+                    over = [w for w in figures[whole] if _above(w, bounds[key])]
+                    parts[whole].append(_PartClash(_sorted(part), _sorted(over)))
+    disputes = _toll_disputes(live)
     conflicts = []
-    for topic in sorted(by_topic):
-        sides = _sides(by_topic[topic])
-        contra = tuple(sorted(against.get(topic, ()), key=lambda x: (x.speaker, x.claimant, x.key)))
-        if sides or contra:
-            conflicts.append(Conflict(*topic, sides, contra, _explain(sides, contra)))
+    for key in sorted(topics):
+        against = tuple(sorted(disputes.get(key, ()), key=lambda s: (s.speaker, s.key)))
+        clashes = sorted(parts.get(key, ()), key=lambda c: c.part[0].topic_key)
+        sides = {*same[key], *(s for c in clashes for s in (*c.part, *c.whole))}
+        if sides or against:
+            measure, group = topics[key]
+            sentence = _explain(_sorted(same[key]), clashes, against)
+            conflicts.append(Conflict(measure, group, _sorted(sides), against, sentence))
     return conflicts
 
 
-def corroboration_status(
-    *,
-    claimant_origin: str,
-    claim_low: int | None,
-    claim_high: int | None,
-    supports: Iterable[Support],
-    has_open_flag: bool,
-) -> Corroboration:
-    """A claim's corroboration status, derived from its attributions.
+def _sorted(statements: Iterable[Statement]) -> tuple[Statement, ...]:
+    return tuple(sorted(statements, key=_order))
 
-    Only verified supports count. A support is independent when its origin is
-    not the claimant's and it does not merely relay the claim (a relay repeats
-    the claimant; a different rendering of it is a translation issue). Then:
-    - CONTESTED: an open conflict flag on the claim, or an independent support
-      that contradicts, or whose figure is incompatible with the claim's;
-    - CORROBORATED: an independent support that corroborates or asserts, with a
-      compatible figure or none;
-    - SINGLE_SOURCE: verified supports, but none independent;
-    - UNVERIFIED: no verified support.
-    A claim without a figure (claim_low None) cannot disagree on a figure.
+
+def _toll_disputes(live: Sequence[Statement]) -> dict[tuple[str, str], list[Statement]]:
+    """Verified disputes of a toll, by the topic of the claim they dispute.
+
+    A dispute counts when the claim's own figure is still live and comes from another
+    origin: a party disputing its own figure has revised it, not contradicted it.
     """
-    verified = [s for s in supports if s.verification == Verification.VERIFIED]
-    independent = [s for s in verified if s.origin != claimant_origin and s.stance != Stance.RELAYS]
+    live_claims = {s.claim_id: s for s in live if s.is_claim}
+    found: dict[tuple[str, str], list[Statement]] = defaultdict(list)
+    for s in live:
+        if s.figure is None:
+            claim = live_claims.get(s.claim_id)
+            if claim is not None and claim.origin != s.origin:
+                found[s.topic_key].append(s)
+    return found
 
-    def figure_disagrees(s: Support) -> bool:
-        if s.low is None or claim_low is None:
-            return False
-        return not _compatible((s.low, s.high), (claim_low, claim_high))
 
-    if has_open_flag or any(
-        s.stance == Stance.CONTRADICTS or figure_disagrees(s) for s in independent
-    ):
-        return Corroboration.CONTESTED
-    if any(s.stance in (Stance.CORROBORATES, Stance.ASSERTS) for s in independent):
-        return Corroboration.CORROBORATED
-    if verified:
-        return Corroboration.SINGLE_SOURCE
-    return Corroboration.UNVERIFIED
+def fingerprint(conflict: Conflict) -> str:
+    """Which statements, with which figures, make the conflict: changes when either does.
+
+    Migration 0008 computes the same from the sides a flag stored; change both together.
+    """
+    lines = [
+        f"{s.key}={s.figure.low}-{s.figure.high}" for s in conflict.sides if s.figure is not None
+    ]
+    lines += [f"{s.key}=disputes" for s in conflict.disputes]
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+
+# --- Section 4: the sentence the desk reads ---------------------------------------------------
+# A flag names at most this many statements per clause; the rest are counted.
+MAX_NAMED = 6
+
+
+def _date(when: datetime | None) -> str:
+    return f"{when.day} {when:%b %Y}" if when is not None else "date unknown"
+
+
+def _said(s: Statement, *, group: bool, measure: bool, owned: bool = False) -> str:
+    """ "JNIM said at least 6 Wagner fighters (21 Nov 2024)", or with ``owned``
+    "JNIM's at least 6 Wagner fighters (21 Nov 2024)"."""
+    assert s.figure is not None
+    who = f"{s.speaker} (via {s.via})" if s.via else s.speaker
+    what = s.figure.words()
+    if group:
+        what += f" {s.group.label}"
+    if measure:
+        what += f" {s.measure.replace('_', ' ')}"
+    link = "'s" if owned else " said"
+    return f"{who}{link} {what} ({_date(s.published_at)})"
+
+
+def _said_all(said: Sequence[Statement], *, measure: bool = False, owned: bool = False) -> str:
+    """Each distinct statement once, the group named on the first (and on every one
+    whose group is written differently)."""
+    shown: list[str] = []
+    labels: set[str] = set()
+    for s in said:
+        first = s.group.label not in labels
+        text = _said(s, group=first or measure, measure=measure, owned=owned)
+        labels.add(s.group.label)
+        if text not in shown:
+            shown.append(text)
+    if len(shown) > MAX_NAMED:
+        shown = [*shown[:MAX_NAMED], f"{len(shown) - MAX_NAMED} more"]
+    return "; ".join(shown) if not owned else ", ".join(shown)
+
+
+def _explain(
+    same: Sequence[Statement], clashes: Sequence[_PartClash], disputes: Sequence[Statement]
+) -> str:
+    clauses = []
+    if same:
+        origins = {s.origin for s in same}
+        verdict = "no figure fits both" if len(origins) <= 2 else "no figure fits them all"
+        clauses.append(f"{_said_all(same)}: {verdict}")
+    for clash in clashes:
+        clauses.append(
+            f"{_said_all(clash.part, measure=True)}, more than "
+            f"{_said_all(clash.whole, measure=True, owned=True)} in all: "
+            "a part cannot exceed its whole"
+        )
+    for d in disputes:
+        clauses.append(
+            f"{d.source} (verified, {_date(d.published_at)}) disputes the toll in "
+            f"claim #{d.claim_id}"
+        )
+    return "; ".join(clauses) + "."

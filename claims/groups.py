@@ -41,6 +41,7 @@ __all__ = [
     "class_contains",
     "group_contains",
     "measure_contains",
+    "normalise",
     "topic_contains",
 ]
 
@@ -224,6 +225,11 @@ class Vocabulary:
 
 
 DEFAULT_VOCABULARY = Vocabulary(DEFAULT_TERMS)
+
+
+def normalise(written: str) -> str:
+    """A group as written, compared as text: casefolded and single-spaced."""
+    return " ".join(written.casefold().split())
 
 
 def class_contains(whole: GroupClass, part: GroupClass) -> bool:

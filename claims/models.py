@@ -269,6 +269,9 @@ class Claim(models.Model):
     group_class = models.CharField(
         "class", max_length=20, choices=GroupClass.choices, default=GroupClass.OTHER
     )
+    group_key = models.CharField(
+        max_length=200, blank=True, help_text="The group as compared (claims.groups)."
+    )
     corroboration = models.CharField(
         max_length=20, choices=Corroboration.choices, default=Corroboration.UNVERIFIED
     )
@@ -302,6 +305,7 @@ class Claim(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "group_class",
+            "group_key",
             "corroboration",
             "credibility",
             "superseded",

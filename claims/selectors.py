@@ -1,107 +1,166 @@
-"""Reads that the admin, the API and the commands share.
+"""Reads that more than one interface needs: an event's statements and their analysis.
 
-Each works on a page of rows in a constant number of queries, whatever its size.
+The recheck, the review guard, the event page and the commands all read an event
+through ``event_statements`` and judge it through ``event_analysis``, so each rule of
+ANALYSIS.md has one implementation (``claims.analysis``) and one way in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Q, QuerySet
 
-from claims import conflicts
-from claims.models import Attribution, Claim, ConflictFlag
-from claims.services.recheck import origin_key
-from claims.services.review import supports_of
+from claims.analysis import EventAnalysis, analyse
+from claims.conflicts import Figure, Scope, Stance, Statement, Verification
+from claims.counts import parse_count
+from claims.groups import Group, Vocabulary
+from claims.models import Attribution, Claim, ConflictFlag, GroupTerm
+
+CLAIM_FIELDS = (
+    "id",
+    "claimant__origin",
+    "claimant__name",
+    "claimant__reliability",
+    "measure",
+    "group",
+    "group_class_override",
+    "count_text",
+    "count_low",
+    "count_high",
+    "count_qualifier",
+    "made_at",
+    "verdict",
+)
+ATTRIBUTION_FIELDS = (
+    "id",
+    "claim_id",
+    "source__origin",
+    "source__name",
+    "source__reliability",
+    "stance",
+    "disputes",
+    "count_text",
+    "count_low",
+    "count_high",
+    "count_qualifier",
+    "published_at",
+    "verification",
+)
 
 
-def open_flag_topics(claims: Sequence[Claim]) -> set[tuple[int, str, str]]:
-    """(event id, measure, group key) of every open flag touching these claims. One query."""
-    event_ids = {c.event_id for c in claims}
-    if not event_ids:
-        return set()
-    return set(
-        ConflictFlag.objects.open()
-        .filter(event_id__in=event_ids)
-        .values_list("event_id", "measure", "group")
+def origin_key(origin: str) -> str:
+    """Origins compare casefolded and single-spaced ("JNIM " is "jnim")."""
+    return " ".join(origin.casefold().split())
+
+
+def load_vocabulary() -> Vocabulary:
+    """The group words editors keep (``GroupTerm``), for resolving groups to classes."""
+    return Vocabulary(dict(GroupTerm.objects.values_list("term", "group_class")))
+
+
+@lru_cache(maxsize=4096)  # an event repeats a few phrases many times
+def figure_of(text: str, low: int, high: int | None, qualifier: str) -> Figure:
+    """A stored count as the rules read it, with its point value (ANALYSIS.md §6)."""
+    parsed = parse_count(text) if text else None
+    if parsed is not None and (parsed.low, parsed.high) == (low, high):
+        point = getattr(parsed, "point", low)  # MERGE-COUNTS: parsed.point
+    elif qualifier == "at_most" and high is not None:
+        point = high  # stored by an older parser: judge by the qualifier
+    else:
+        point = low
+    return Figure(low, high, point, qualifier, text)
+
+
+def _claim_statement(row: dict[str, Any], group: Group) -> Statement:
+    return Statement(
+        key=f"claim:{row['id']}",
+        claim_id=row["id"],
+        origin=origin_key(row["claimant__origin"]),
+        speaker=row["claimant__origin"],
+        source=row["claimant__name"],
+        measure=row["measure"],
+        group=group,
+        figure=figure_of(
+            row["count_text"], row["count_low"], row["count_high"], row["count_qualifier"]
+        ),
+        published_at=row["made_at"],
+        excluded=row["verdict"] == Claim.Verdict.FALSE,
+        reliability=row["claimant__reliability"],
     )
 
 
-def claim_topic(claim: Claim) -> tuple[int, str, str]:
-    return (claim.event_id, claim.measure, conflicts.group_key(claim.group))
-
-
-def attributions_prefetch() -> Prefetch:
-    return Prefetch(
-        "attributions", queryset=Attribution.objects.select_related("source").order_by("id")
-    )
-
-
-def corroboration_for_claims(claims: Sequence[Claim]) -> dict[int, conflicts.Corroboration]:
-    """Each claim's derived corroboration status.
-
-    The claims should come with ``claimant`` selected and ``attributions`` prefetched
-    (``attributions_prefetch()``); then this costs one query, for the open flags.
-    """
-    flagged = open_flag_topics(claims)
-    result: dict[int, conflicts.Corroboration] = {}
-    for claim in claims:
-        attributions = list(claim.attributions.all())
-        result[claim.pk] = conflicts.corroboration_status(
-            claimant_origin=origin_key(claim.claimant.origin),
-            claim_low=claim.count_low,
-            claim_high=claim.count_high,
-            supports=supports_of(claim, attributions),
-            has_open_flag=claim_topic(claim) in flagged,
+def _attribution_statement(row: dict[str, Any], claim: Statement) -> Statement:
+    stance = Stance(row["stance"])
+    # A relay is the relayed party speaking through an outlet, not a witness of its own.
+    origin = claim.speaker if stance == Stance.RELAYS else row["source__origin"]
+    figure = None
+    if row["count_low"] is not None:
+        figure = figure_of(
+            row["count_text"], row["count_low"], row["count_high"], row["count_qualifier"]
         )
-    return result
+    verification = Verification(row["verification"])
+    return Statement(
+        key=f"attribution:{row['id']}",
+        claim_id=row["claim_id"],
+        origin=origin_key(origin),
+        speaker=origin,
+        source=row["source__name"],
+        measure=claim.measure,
+        group=claim.group,
+        stance=stance,
+        figure=figure,
+        published_at=row["published_at"],
+        verification=verification,
+        disputes=Scope(row["disputes"]) if row["disputes"] else None,
+        excluded=claim.excluded or verification == Verification.REJECTED,
+        reliability=row["source__reliability"],
+    )
 
 
-# --- Queue filters (the admin's list filters; usable by any interface) -----------------------
-# Origins and groups are compared with Lower() here, where the Python rules use casefold()
-# (both are single-spaced on save). The two differ only for a few letters such as "ß",
-# and SQLite's lower() folds ASCII only: a development database may disagree there.
-def open_flag_exists() -> Exists:
-    """True for a claim whose event has an open flag for the claim's measure and group."""
-    return Exists(
-        ConflictFlag.objects.open().filter(
-            event_id=OuterRef("event_id"),
-            measure=OuterRef("measure"),
-            group=Lower(OuterRef("group")),
+def claim_rows(event_id: int) -> QuerySet[Claim, dict[str, Any]]:
+    # No ORDER BY: the rules do not depend on order, and the database need not sort.
+    return Claim.objects.filter(event_id=event_id).order_by().values(*CLAIM_FIELDS)
+
+
+def attribution_rows(event_id: int) -> QuerySet[Attribution, dict[str, Any]]:
+    """The attributions that can bear on the analysis: one with a figure, a verified one,
+    or a contradiction. Most others are links and quotes behind the claimant's figure."""
+    return (
+        Attribution.objects.filter(claim__event_id=event_id)
+        .filter(
+            Q(count_low__isnull=False)
+            | Q(verification=Attribution.Verification.VERIFIED)
+            | Q(stance=Attribution.Stance.CONTRADICTS)
         )
+        .order_by()
+        .values(*ATTRIBUTION_FIELDS)
     )
 
 
-def filter_by_corroboration(queryset: QuerySet[Claim], status: str) -> QuerySet[Claim]:
-    """Claims whose derived corroboration status is ``status``, in SQL.
+def event_statements(event_id: int, vocabulary: Vocabulary | None = None) -> list[Statement]:
+    """Every claim of the event and the attributions that bear on it. Two queries."""
+    vocabulary = vocabulary or load_vocabulary()
+    claims: dict[int, Statement] = {}
+    for row in claim_rows(event_id):
+        group = vocabulary.resolve(row["group"], row["group_class_override"])
+        claims[row["id"]] = _claim_statement(row, group)
+    found = list(claims.values())
+    found += [
+        _attribution_statement(row, claims[row["claim_id"]]) for row in attribution_rows(event_id)
+    ]
+    return found
 
-    The same rules as ``conflicts.corroboration_status`` (which the lists display), so
-    a filter shows exactly the rows that carry its badge.
-    """
-    verified = Attribution.objects.filter(
-        claim_id=OuterRef("pk"), verification=Attribution.Verification.VERIFIED
+
+def settled_conflicts(event_id: int) -> set[tuple[str, str, str]]:
+    """(measure, group key, fingerprint) of the conflicts a person dismissed or resolved."""
+    closed = ConflictFlag.objects.filter(event_id=event_id, closed_by__isnull=False).exclude(
+        status=ConflictFlag.Status.OPEN
     )
-    independent = (
-        verified.exclude(stance=Attribution.Stance.RELAYS)
-        .annotate(origin_key=Lower("source__origin"))
-        .exclude(origin_key=Lower(OuterRef("claimant__origin")))
-    )
-    disagrees = Q(count_low__isnull=False) & (
-        Q(count_high__isnull=False, count_high__lt=OuterRef("count_low"))
-        | Q(count_low__gt=OuterRef("count_high"))
-    )
-    contested = open_flag_exists() | Exists(
-        independent.filter(Q(stance=Attribution.Stance.CONTRADICTS) | disagrees)
-    )
-    corroborates = Exists(
-        independent.filter(stance__in=[Attribution.Stance.CORROBORATES, Attribution.Stance.ASSERTS])
-    )
-    status = conflicts.Corroboration(status)
-    if status == conflicts.Corroboration.CONTESTED:
-        return queryset.filter(contested)
-    if status == conflicts.Corroboration.CORROBORATED:
-        return queryset.filter(~contested & corroborates)
-    if status == conflicts.Corroboration.SINGLE_SOURCE:
-        return queryset.filter(~contested & ~corroborates & Exists(verified))
-    return queryset.filter(~contested & ~Exists(verified))
+    return set(closed.values_list("measure", "group", "fingerprint"))
+
+
+def event_analysis(event_id: int) -> EventAnalysis:
+    """What ANALYSIS.md concludes about the event now (three queries, plus the vocabulary)."""
+    return analyse(event_statements(event_id), settled_conflicts(event_id))

@@ -18,10 +18,18 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from claims import conflicts, selectors, services
+from claims import services
 from claims.admin import display
 from claims.admin.pagination import EstimatedCountPaginator
-from claims.models import Attribution, Claim, ConflictFlag, Event, Source
+from claims.models import (
+    Attribution,
+    Claim,
+    ConflictFlag,
+    Corroboration,
+    Event,
+    Source,
+    Toll,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +60,7 @@ def world(db: None, editor: User, factchecker: User, monkeypatch: pytest.MonkeyP
         tinzaouaten=tinzaouaten,
         ambush=Event.objects.get(title__startswith="Ambush"),
         csp_84=Claim.objects.get(event=tinzaouaten, claimant__name="CSP-DPA", count_text="84"),
-        wagner_flag=ConflictFlag.objects.open().get(event=tinzaouaten, group="wagner fighters"),
+        wagner_flag=ConflictFlag.objects.open().get(event=tinzaouaten, group="fighters:wagner"),
     )
 
 
@@ -104,20 +112,21 @@ def claim_form_data(claim: Claim, **changes: Any) -> dict[str, Any]:
 
 
 # --- The queue ------------------------------------------------------------------------------
-def test_queue_shows_figure_interval_review_corroboration_and_conflict(world: Any) -> None:
+def test_queue_shows_figure_interval_review_corroboration_and_credibility(world: Any) -> None:
     response = world.ed.get(reverse("admin:claims_claim_changelist"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Claims queue" in html
     assert "“at least six”" in html and "at least 6" in html
     assert "“nearly 50”" in html and "45–50" in html
-    # Five demo claims sit on a Tinzaouaten figure with an open flag; the badge is a word.
-    assert html.count("Open conflict</span>") == 5
-    assert "Contested" in html and "Unverified" in html
-    rows = response.context["cl"].result_list
-    flagged = {c.pk for c in rows if c.desk_open_flag}
-    assert world.csp_84.pk in flagged
-    assert {c.desk_corroboration for c in rows} <= set(conflicts.Corroboration)
+    # Eight demo figures sit on open conflicts (five at Tinzaouaten, three at Ngarbuh);
+    # the badge is a word. JNIM's ambush figure is corroborated by the security official.
+    assert html.count("Contested</span>") == 8
+    assert "Figure corroborated</span>" in html and "Unverified</span>" in html
+    rows = {c.pk: c for c in response.context["cl"].result_list}
+    assert rows[world.csp_84.pk].corroboration == "contested"
+    # The claimant's letter and the claim's number, as a desk reads it: CSP-DPA is E.
+    assert ">E5</span>" in html
 
 
 def test_queue_puts_the_oldest_unreviewed_claims_first(world: Any) -> None:
@@ -152,16 +161,18 @@ def test_queue_puts_the_oldest_unreviewed_claims_first(world: Any) -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("status__exact=new", 7),
-        ("conflict=yes", 5),
-        ("conflict=no", 2),
-        ("measure__exact=killed", 7),
+        ("status__exact=new", 10),
+        ("corroboration=contested", 8),
+        ("corroboration=figure_corroborated", 1),
+        ("corroboration=unverified", 1),
+        ("group_class__exact=fighters", 5),
+        ("measure__exact=killed", 10),
         ("kind=military", 1),
         ("q=Tuareg", 1),
         ("q=FAMa", 1),
         ("q=Mopti", 1),
         ("assigned=me", 0),
-        ("assigned=nobody", 7),
+        ("assigned=nobody", 10),
     ],
 )
 def test_queue_filters_and_search(world: Any, query: str, expected: int) -> None:
@@ -181,15 +192,13 @@ def test_event_filter_and_assigned_to_me(world: Any) -> None:
 
 
 def test_corroboration_filter_shows_exactly_the_rows_with_that_badge(world: Any) -> None:
-    # Make every status occur: the ambush claim's independent source verified
-    # (corroborated), a claim verified only from its own side (single source), a new
-    # claim nobody has checked (unverified), and the flagged ones (contested).
-    ambush_claim = Claim.objects.get(event=world.ambush)
-    for attribution in ambush_claim.attributions.all():
-        services.attribution_verify(attribution=attribution, by=world.factchecker)
+    # Make every state occur: JNIM's ambush figure corroborated by the verified official,
+    # a claim verified only from its own side (single source), one on an event a
+    # verified source confirms without a figure (event confirmed), a new claim nobody
+    # has checked (unverified), and the flagged ones (contested).
     seven = Claim.objects.get(count_text="seven")
     services.attribution_verify(attribution=seven.attributions.get(), by=world.factchecker)
-    services.claim_create(
+    injured = services.claim_create(
         by=world.editor,
         event=world.ambush,
         claimant=seven.claimant,
@@ -197,16 +206,25 @@ def test_corroboration_filter_shows_exactly_the_rows_with_that_badge(world: Any)
         group="civilians",
         count_text="a few",
     )
-    claims = list(
-        Claim.objects.select_related("claimant").prefetch_related(selectors.attributions_prefetch())
+    unchecked = services.claim_create(
+        by=world.editor,
+        event=world.tinzaouaten,
+        claimant=seven.claimant,
+        measure="missing",
+        group="civilians",
+        count_text="a few",
     )
-    badges = selectors.corroboration_for_claims(claims)
-    assert set(badges.values()) == set(conflicts.Corroboration)
+    for event in Event.objects.all():
+        services.recheck_event(event_id=event.pk)
+    stored = dict(Claim.objects.values_list("pk", "corroboration"))
+    assert stored[injured.pk] == "event_confirmed"  # the official confirms the ambush
+    assert stored[unchecked.pk] == "unverified"
+    assert stored[seven.pk] == "single_source"
+    assert set(stored.values()) == set(Corroboration.values)
     url = reverse("admin:claims_claim_changelist")
-    for status in conflicts.Corroboration:
-        shown = world.ed.get(f"{url}?corroboration={status.value}").context["cl"].result_list
-        assert {c.pk for c in shown} == {pk for pk, s in badges.items() if s == status}, status
-        assert all(c.desk_corroboration == status for c in shown)
+    for status in Corroboration.values:
+        shown = world.ed.get(f"{url}?corroboration={status}").context["cl"].result_list
+        assert {c.pk for c in shown} == {pk for pk, s in stored.items() if s == status}, status
 
 
 # --- The claim page -------------------------------------------------------------------------
@@ -304,12 +322,19 @@ def test_review_workflow_through_the_buttons(world: Any) -> None:
     assert claim.status == "in_review" and claim.published_at is None
 
 
-def test_confirmed_is_allowed_once_an_independent_source_is_verified(world: Any) -> None:
+def test_confirmed_is_allowed_once_the_figure_is_corroborated(world: Any) -> None:
     claim = Claim.objects.get(event=world.ambush)
+    official = claim.attributions.get(source__name__startswith="Local security")
+    # Editing what the official said sends it back to unverified: no corroboration now.
+    services.attribution_update(
+        attribution=official, version=official.version, by=world.editor, quote="Several dead."
+    )
     review(world.ed, claim, "start_review")
     html = world.ed.get(claim_url(claim)).content.decode()
-    assert "“Confirmed” needs a verified attribution" in html
-    official = claim.attributions.get(source__name__startswith="Local security")
+    assert "“Confirmed” needs the figure corroborated" in html
+    refused = review(world.ed, claim, "give_verdict", verdict="confirmed")
+    assert any("needs the figure corroborated" in m for m in messages_of(refused))
+    official.refresh_from_db()
     response = world.fc.post(
         reverse("admin:claims_attribution_verify", args=[official.pk]),
         {"version": official.version},
@@ -319,6 +344,27 @@ def test_confirmed_is_allowed_once_an_independent_source_is_verified(world: Any)
     review(world.ed, claim, "give_verdict", verdict="confirmed")
     claim.refresh_from_db()
     assert claim.verdict == "confirmed"
+
+
+def test_a_confirmation_of_the_event_alone_does_not_allow_confirmed(world: Any) -> None:
+    hrw = Claim.objects.get(claimant__name="Human Rights Watch")
+    unicef = services.source_create(by=None, name="UNICEF", kind="international_organisation")
+    # Another figure-less confirmation, and the conflicts settled: still only the event.
+    services.attribution_verify(
+        attribution=services.attribution_create(
+            by=None, claim=hrw, source=unicef, stance="corroborates"
+        ),
+        by=None,
+    )
+    for flag in ConflictFlag.objects.open().filter(event=hrw.event):
+        services.flag_dismiss(flag=flag, by=world.editor, reason="Tested apart")
+    services.recheck_event(event_id=hrw.event_id, force=True)
+    hrw.refresh_from_db()
+    assert hrw.corroboration == "event_confirmed"
+    review(world.ed, hrw, "start_review")
+    refused = review(world.ed, hrw, "give_verdict", verdict="confirmed")
+    assert any("Now it is event confirmed" in m for m in messages_of(refused))
+    assert Claim.objects.get(pk=hrw.pk).verdict == ""
 
 
 def test_a_stale_review_button_is_refused(world: Any) -> None:
@@ -520,8 +566,17 @@ def test_an_attribution_added_on_the_claim_page_and_a_refusal_undoes_the_whole_s
     claim.refresh_from_db()
     # The claim's own change was rolled back with the refused attribution.
     assert claim.group == "Wagner fighters" and claim.attributions.count() == 1
-    response = world.ed.post(
+    no_scope = world.ed.post(
         claim_url(claim), claim_form_data(claim, **{**add, "attributions-2-0-count_text": ""})
+    )
+    assert no_scope.status_code == 200
+    assert "must say what it disputes" in no_scope.content.decode()
+    response = world.ed.post(
+        claim_url(claim),
+        claim_form_data(
+            claim,
+            **{**add, "attributions-2-0-count_text": "", "attributions-2-0-disputes": "toll"},
+        ),
     )
     assert response.status_code == 302
     added = claim.attributions.get(source=fama)
@@ -547,7 +602,10 @@ def test_sources_to_check_lists_unverified_first_and_verifying_removes_it(world:
     assert target.verification == "verified" and target.verified_by == world.factchecker
     assert target.verified_at is not None
     everything = list(world.fc.get(url + "?verification=all").context["cl"].result_list)
-    assert everything[-1].pk == target.pk  # unverified first, then the checked ones
+    states = [a.verification for a in everything]
+    # Unverified first, then the checked ones, the one just verified among them.
+    assert states == sorted(states, key=lambda v: v != "unverified")
+    assert target.pk in {a.pk for a in everything if a.verification == "verified"}
 
 
 def test_rejecting_needs_a_reason(world: Any) -> None:
@@ -605,18 +663,21 @@ def test_resolving_a_flag_needs_a_reason(world: Any) -> None:
 
 
 # --- The event page -------------------------------------------------------------------------
-def test_event_page_shows_lowest_and_highest_figures_and_rechecks(world: Any) -> None:
+def test_event_page_shows_the_toll_per_group_with_the_claims_behind_it(world: Any) -> None:
     url = reverse("admin:claims_event_change", args=[world.tinzaouaten.pk])
     response = world.ed.get(url)
-    rows = {(r["measure"], r["group_key"]): r for r in response.context["figures"]}
-    wagner = rows[("killed", "wagner fighters")]
-    assert [s["count_text"] for s in wagner["lowest"]] == ["nearly 50"]
-    assert [s["count_text"] for s in wagner["highest"]] == ["84"]
-    # A revised toll: only the later figure of the same origin is live.
-    own = rows[("killed", "csp-dpa fighters")]
-    assert [s["count_text"] for s in own["lowest"]] == ["nine"]
+    rows = {(r["toll"].measure, r["toll"].group): r for r in response.context["tolls"]}
+    wagner = rows[("killed", "fighters:wagner")]
+    # Points: "nearly 50" stands for 50 ... but the wire's figure is the best: B beats E.
+    assert wagner["published"] == (45, 45, 84)
+    assert [c["id"] for c in wagner["high_claims"]] == [world.csp_84.pk]
+    assert wagner["flags"]  # the open conflict on this toll is shown next to it
+    # A revised toll: only the later figure of the same origin counts.
+    own = rows[("killed", "fighters:csp-dpa")]
+    assert own["published"] == (9, 9, 9)
     html = response.content.decode()
     assert "Recheck now" in html and world.wagner_flag.explanation in html
+    assert "(29 Jul 2024)" in html  # each side's date
     Event.objects.filter(pk=world.tinzaouaten.pk).update(needs_recheck_since=None)
     assert (
         world.fc.post(
@@ -628,23 +689,25 @@ def test_event_page_shows_lowest_and_highest_figures_and_rechecks(world: Any) ->
     assert Event.objects.get(pk=world.tinzaouaten.pk).needs_recheck_since is not None
 
 
-def test_event_page_lists_every_claim_behind_a_repeated_figure(world: Any) -> None:
-    # The recheck reads claims that give the same figure as one count; the page must
-    # still name each claim and count them all.
-    event = services.event_create(by=None, title="Repeated figures")
-    jnim, fama = (
-        Source.objects.get(name="JNIM"),
-        services.source_create(by=None, name="FAMa desk", kind="party"),
+def test_an_editor_confirms_or_overrides_a_toll_with_a_reason(world: Any) -> None:
+    toll = Toll.objects.get(event=world.tinzaouaten, group="security_forces:malian")
+    url = reverse("admin:claims_event_toll", args=[world.tinzaouaten.pk, toll.pk])
+    assert world.fc.post(url, {"decision": "confirm"}).status_code == 403
+    world.ed.post(url, {"decision": "confirm"})
+    toll.refresh_from_db()
+    assert toll.confirmed and toll.confirmed_by == world.editor
+    refused = world.ed.post(url, {"decision": "override", "low": 2, "best": 10, "high": 47},
+                            follow=True)  # fmt: skip
+    assert any("reason" in m for m in messages_of(refused))
+    world.ed.post(
+        url,
+        {"decision": "override", "low": 2, "best": 10, "high": 47, "reason": "JNIM's count"},
     )
-    for who, text in ((jnim, "6"), (jnim, "six"), (fama, "84")):
-        services.claim_create(
-            by=None, event=event, claimant=who, measure="killed", group="soldiers", count_text=text
-        )
-    response = world.ed.get(reverse("admin:claims_event_change", args=[event.pk]))
-    [row] = response.context["figures"]
-    assert sorted(s["count_text"] for s in row["lowest"]) == ["6", "six"]
-    assert [s["count_text"] for s in row["highest"]] == ["84"]
-    assert (row["counts"], row["origins"]) == (3, 2)
+    toll.refresh_from_db()
+    assert toll.published == (2, 10, 47) and (toll.low, toll.best, toll.high) == (2, 2, 47)
+    assert "JNIM's count" in toll.history.first().history_change_reason
+    html = world.ed.get(reverse("admin:claims_event_change", args=[world.tinzaouaten.pk]))
+    assert "Published (editor's override)" in html.content.decode()
 
 
 # --- Nothing bypasses the services ----------------------------------------------------------
@@ -675,10 +738,15 @@ def test_admin_code_never_writes_models_itself() -> None:
 
 # --- Pieces -------------------------------------------------------------------------------
 def test_every_badge_says_its_state_in_words_not_only_colour() -> None:
-    for status in conflicts.Corroboration:
-        html = display.corroboration_badge(status)
-        label = display.CORROBORATION[status][2]
-        assert f"</span> {label}</span>" in html
+    words = {
+        "contested": "Contested",
+        "figure_corroborated": "Figure corroborated",
+        "event_confirmed": "Event confirmed",
+        "single_source": "Single source",
+        "unverified": "Unverified",
+    }
+    for status in Corroboration.values:
+        assert f"</span> {words[status]}</span>" in display.corroboration_badge(status)
     assert "Open conflict" in display.conflict_badge()
 
 

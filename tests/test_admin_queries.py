@@ -203,8 +203,8 @@ def grow_source_uses(maker: Maker, claim: Claim, n: int) -> None:
 
 CASES = {
     "claims queue": Case(list_world, grow_everything, changelist("claim")),
-    "claims queue, open conflicts": Case(
-        list_world, grow_everything, changelist("claim", "?conflict=yes")
+    "claims queue, a class": Case(
+        list_world, grow_everything, changelist("claim", "?group_class__exact=fighters")
     ),
     "claims queue, corroboration": Case(
         list_world, grow_everything, changelist("claim", "?corroboration=contested")
@@ -284,7 +284,7 @@ def test_the_queue_shows_500_rows_a_page_at_a_time(editor: User) -> None:
     response = client.get(reverse("admin:claims_claim_changelist"))
     cl = response.context["cl"]
     assert len(cl.result_list) == 50 and cl.result_count == 120
-    assert all(c.desk_open_flag for c in cl.result_list)
+    assert all(c.desk_mine is False for c in cl.result_list)
 
 
 @pytest.mark.postgres

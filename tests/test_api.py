@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 from claims import services
 from claims.api import errors, throttling
 from claims.models import Attribution, Claim, ConflictFlag, Event, Source
-from claims.selectors import attributions_prefetch, corroboration_for_claims
+from claims.selectors import event_analysis
 
 
 # --- Fixtures shared by the API tests -------------------------------------------------------
@@ -61,6 +61,7 @@ class World:
     claim: Claim
     corroboration: Attribution
     flag: ConflictFlag
+    denial: Attribution
 
 
 def make_world() -> World:
@@ -84,15 +85,18 @@ def make_world() -> World:
     corroboration = services.attribution_create(
         by=None, claim=claim, source=officials, stance="corroborates", count_text="several"
     )
-    flag = ConflictFlag.objects.create(
-        event=event,
-        measure="killed",
-        group="wagner fighters",
-        explanation="JNIM says at least six; another source says two.",
-        sides=[{"key": "claim:1", "speaker": "JNIM", "low": 6, "high": None}],
-        fingerprint="test",
+    army = services.source_create(by=None, name="Army", kind="military")
+    denial = services.attribution_create(
+        by=None, claim=claim, source=army, stance="contradicts", count_text="two"
     )
-    return World(event, jnim, wire, officials, claim, corroboration, flag)
+    recheck(event)
+    flag = ConflictFlag.objects.open().get(event=event)
+    return World(event, jnim, wire, officials, claim, corroboration, flag, denial)
+
+
+def recheck(event: Event) -> None:
+    """What a worker does after each write (tests run without one)."""
+    services.recheck_event(event_id=event.pk, force=True)
 
 
 @pytest.fixture
@@ -416,7 +420,7 @@ def test_review_flow_and_a_fact_checker_cannot_give_a_verdict(
 
     confirmed = step(as_editor, pk, action="give_verdict", verdict="confirmed")
     assert confirmed.status_code == 409
-    assert "independent" in error(confirmed)["detail"]
+    assert "figure corroborated" in error(confirmed)["detail"]
     assert error(confirmed)["code"] == "transition_not_allowed"
 
     missing = step(as_editor, pk, action="give_verdict")
@@ -436,7 +440,8 @@ def test_review_flow_and_a_fact_checker_cannot_give_a_verdict(
 def test_verifying_an_independent_source_makes_the_claim_corroborated(
     world: World, as_editor: APIClient, as_factchecker: APIClient, factchecker: Any
 ) -> None:
-    world.flag.delete()
+    services.attribution_reject(attribution=world.denial, by=None, note="Another attack")
+    recheck(world.event)
     claim_url = f"/api/claims/{world.claim.pk}/"
     assert as_editor.get(claim_url).json()["corroboration"] == "unverified"
 
@@ -450,7 +455,8 @@ def test_verifying_an_independent_source_makes_the_claim_corroborated(
     assert response.status_code == 200
     body = response.json()
     assert (body["verification"], body["verified_by"]) == ("verified", "factchecker")
-    assert as_editor.get(claim_url).json()["corroboration"] == "corroborated"
+    recheck(world.event)
+    assert as_editor.get(claim_url).json()["corroboration"] == "figure_corroborated"
 
     no_note = as_factchecker.post(
         url + "reject/", {"note": " "}, format="json", HTTP_IF_MATCH=response["ETag"]
@@ -463,22 +469,22 @@ def test_verifying_an_independent_source_makes_the_claim_corroborated(
         HTTP_IF_MATCH=response["ETag"],
     )
     assert rejected.json()["verification"] == "rejected"
+    recheck(world.event)
     assert as_editor.get(claim_url).json()["corroboration"] == "unverified"
 
 
-def test_corroboration_in_the_api_is_the_selectors(world: World, as_editor: APIClient) -> None:
+def test_corroboration_in_the_api_is_the_analysis(world: World, as_editor: APIClient) -> None:
     add_claims(world, 6)
     for attribution in Attribution.objects.filter(stance="contradicts")[:2]:
         services.attribution_verify(attribution=attribution, by=None)
     services.attribution_verify(attribution=world.corroboration, by=None)
-    claims = list(
-        Claim.objects.select_related("claimant").prefetch_related(attributions_prefetch())
-    )
-    expected = {pk: status.value for pk, status in corroboration_for_claims(claims).items()}
+    recheck(world.event)
+    analysis = event_analysis(world.event.pk)
+    expected = {pk: a.corroboration.value for pk, a in analysis.claims.items()}
     rows = as_editor.get("/api/claims/?limit=200").json()["results"]
     shown = {row["id"]: row["corroboration"] for row in rows}
     assert shown == expected
-    assert {"contested", "single_source"} <= set(shown.values())
+    assert {"contested", "event_confirmed"} <= set(shown.values())
     for pk, status in expected.items():
         assert as_editor.get(f"/api/claims/{pk}/").json()["corroboration"] == status
 
@@ -565,7 +571,7 @@ def test_a_server_error_is_json_and_logged(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("claims.api.reads.corroboration", broken)
+    monkeypatch.setattr("claims.api.reads.claim_data", broken)
     response = as_editor.get("/api/claims/")
     assert response.status_code == 500
     body = error(response)
@@ -652,8 +658,8 @@ def test_list_filters(world: World, as_editor: APIClient) -> None:
     assert ids("measure=injured") == [other.pk]
     assert ids(f"event={world.event.pk}") == [world.claim.pk, other.pk]
     assert len(ids("group=wagner fighters")) == 2
-    assert ids("open_conflict=true") == [world.claim.pk]
-    assert world.claim.pk not in ids("open_conflict=false")
+    assert ids("corroboration=contested") == [world.claim.pk]
+    assert world.claim.pk not in ids("corroboration=unverified")
     assert ids("status=in_review") == []
     later = (timezone.now() + timedelta(minutes=1)).isoformat()
     assert ids(f"updated_since={later.replace('+', '%2B')}") == []
@@ -724,7 +730,7 @@ def add_claims(world: World, n: int) -> None:
             count_text=str(i + 1),
         )
         services.attribution_create(
-            by=None, claim=claim, source=world.officials, stance="contradicts"
+            by=None, claim=claim, source=world.officials, stance="contradicts", disputes="toll"
         )
         a = services.attribution_create(
             by=None, claim=claim, source=world.wire, stance="relays", count_text=str(i + 1)

@@ -214,7 +214,7 @@ def test_saved_figures_reach_the_conflict_pipeline(editor: Any) -> None:
     )  # fmt: skip
     services.recheck_event(event_id=event.pk, force=True)
     flag = ConflictFlag.objects.open().get(event=event)
-    assert (flag.measure, flag.group) == ("killed", "soldiers")
+    assert (flag.measure, flag.group) == ("killed", "security_forces")
     assert "40" in flag.explanation
 
 

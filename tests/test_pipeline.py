@@ -63,9 +63,9 @@ def test_an_edit_raises_a_flag_through_a_worker_and_a_fix_resolves_it(
 
     flags = wait_for(lambda: open_flags(event), timeout=20)
     assert len(flags) == 1
-    assert (
-        flags[0].explanation
-        == "JNIM says 50 (exactly); CSP-DPA says 84 (exactly): no figure fits both."
+    assert flags[0].explanation == (
+        "JNIM said 50 Wagner fighters (date unknown); CSP-DPA said 84 (date unknown): "
+        "no figure fits both."
     )
 
     services.claim_update(claim=csp, version=csp.version, by=None, count_text="about 50")
@@ -93,7 +93,7 @@ def test_a_burst_of_edits_to_one_event_raises_one_flag_once_it_settles(
         csp = services.claim_update(claim=csp, version=csp.version, by=None, count_text=str(figure))
         time.sleep(0.1)
     [flag] = wait_for(lambda: open_flags(event), timeout=20)
-    assert "CSP-DPA says 89 (exactly)" in flag.explanation
+    assert "CSP-DPA said 89 (date unknown)" in flag.explanation
     wait_for(lambda: Event.objects.get(pk=event.pk).needs_recheck_since is None, timeout=20)
     assert [h.history_change_reason for h in flag.history.all()] == ["Opened by the recheck"]
     assert worker_errors("burst") == []

@@ -191,7 +191,8 @@ def test_conflicting_counts_open_one_flag_and_fixing_them_resolves_it(
     flags = open_flags(event)
     assert len(flags) == 1
     assert (
-        flags[0].explanation == "JNIM says 45–50; CSP-DPA says 84 (exactly): no figure fits both."
+        flags[0].explanation == "JNIM said 45–50 Wagner fighters (date unknown); "
+        "CSP-DPA said 84 (date unknown): no figure fits both."
     )
     assert {s["source"] for s in flags[0].sides} == {"JNIM", "CSP-DPA"}
 
@@ -248,24 +249,24 @@ def test_a_new_source_origin_triggers_a_recheck(event: Event, editor: Any) -> No
 
 
 def test_stored_sides_give_the_fingerprint_the_recheck_computes(event: Event, editor: Any) -> None:
-    # Migration 0006 recomputes stored fingerprints from the flags' sides; if the two
+    # Migration 0008 recomputes stored fingerprints from the flags' sides; if the two
     # drifted apart, upgrading would reopen every conflict an editor had dismissed.
     import importlib
 
-    migration = importlib.import_module("claims.migrations.0006_flag_fingerprints_by_claim_id")
+    migration = importlib.import_module("claims.migrations.0008_group_vocabulary_and_flag_groups")
     jnim, csp = source("JNIM"), source("CSP-DPA")
     first = claim(event, jnim, "50")
     claim(event, csp, "84")
     claim(event, source("Rusich"), "84")
     claim(event, source("Wire", origin="CSP-DPA"), "at least 80")
     contradiction = services.attribution_create(
-        claim=first, source=csp, stance="contradicts", by=editor
+        claim=first, source=source("Army"), stance="contradicts", disputes="toll", by=editor
     )
     services.attribution_verify(attribution=contradiction, version=contradiction.version, by=editor)
     recheck(event)
     [flag] = open_flags(event)
     assert any(side.get("contradicts") for side in flag.sides)
-    assert migration.fingerprint_of(flag.sides) == flag.fingerprint
+    assert migration.fingerprint(flag.sides) == flag.fingerprint
 
 
 def test_seconds_until_due_waits_for_a_lull_but_never_past_the_max_wait() -> None:

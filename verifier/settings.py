@@ -308,6 +308,8 @@ SPECTACULAR_SETTINGS = {
         "FlagStatusEnum": "claims.models.ConflictFlag.Status",
         "VerificationEnum": "claims.models.Attribution.Verification",
         "QualifierEnum": "claims.models.Qualifier",
+        "GroupClassEnum": "claims.models.GroupClass",
+        "CorroborationEnum": "claims.models.Corroboration",
         "TransitionEnum": "claims.api.serializers.TRANSITION_CHOICES",
     },
 }

@@ -22,8 +22,11 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from claims import services
+from claims.conflicts import Figure, Scope, Stance
+from claims.corroboration import verification_effect
 from claims.counts import describe
 from claims.models import Attribution, Source
+from claims.selectors import figure_of, origin_key
 from claims.services import ServiceError
 
 from . import display
@@ -36,7 +39,16 @@ from .base import (
 )
 from .claims import MAX_BULK, links_html, verification_html
 
-EDIT_FIELDS = ["source", "stance", "quote", "url", "archive_url", "published_at", "count_text"]
+EDIT_FIELDS = [
+    "source",
+    "stance",
+    "disputes",
+    "quote",
+    "url",
+    "archive_url",
+    "published_at",
+    "count_text",
+]
 
 
 class VerificationFilter(admin.SimpleListFilter):
@@ -110,6 +122,31 @@ def verification_rank() -> Case:
     )
 
 
+def verification_effect_of(attribution: Attribution) -> str:
+    """What verifying this attribution would decide for its claim (claims.corroboration)."""
+    claim = attribution.claim
+
+    def figure(text: str, low: int | None, high: int | None, qualifier: str) -> Figure | None:
+        return None if low is None else figure_of(text, low, high, qualifier)
+
+    claim_figure = figure(
+        claim.count_text, claim.count_low, claim.count_high, claim.count_qualifier
+    )
+    assert claim_figure is not None
+    return verification_effect(
+        stance=Stance(attribution.stance),
+        disputes=Scope(attribution.disputes) if attribution.disputes else None,
+        same_origin=origin_key(attribution.source.origin) == origin_key(claim.claimant.origin),
+        figure=figure(
+            attribution.count_text,
+            attribution.count_low,
+            attribution.count_high,
+            attribution.count_qualifier,
+        ),
+        claim_figure=claim_figure,
+    )
+
+
 @admin.register(Attribution)
 class AttributionAdmin(DeskAdmin):
     form = AttributionForm
@@ -121,6 +158,7 @@ class AttributionAdmin(DeskAdmin):
         "link_col",
         "claim_col",
         "count_col",
+        "effect_col",
         "row_actions",
     ]
     row_actions_permission = "claims.verify_attribution"
@@ -196,6 +234,10 @@ class AttributionAdmin(DeskAdmin):
     def count_col(self, obj: Attribution) -> str:
         return display.count_html(obj.count_text, obj.count_low, obj.count_high)
 
+    @admin.display(description="If verified")
+    def effect_col(self, obj: Attribution) -> str:
+        return format_html('<span class="vf-effect">{}</span>', verification_effect_of(obj))
+
     @admin.display(description="Check")
     def row_actions(self, obj: Attribution) -> str:
         # The buttons belong to small forms rendered after the list (see the template):
@@ -252,7 +294,7 @@ class AttributionAdmin(DeskAdmin):
                     {
                         "fields": [
                             "claim",
-                            ("source", "stance"),
+                            ("source", "stance", "disputes"),
                             "count_text",
                             "quote",
                             ("url", "archive_url"),
@@ -263,7 +305,7 @@ class AttributionAdmin(DeskAdmin):
             ]
         fields: list[Any] = [
             "claim_link",
-            ("source", "stance"),
+            ("source", "stance", "disputes"),
             ("count_text", "interval"),
             "quote",
             ("url", "archive_url"),
@@ -297,8 +339,8 @@ class AttributionAdmin(DeskAdmin):
             change,
             fields=EDIT_FIELDS,
             create_fields=[
-                "claim", "source", "stance", "quote", "url", "archive_url", "published_at",
-                "count_text",
+                "claim", "source", "stance", "disputes", "quote", "url", "archive_url",
+                "published_at", "count_text",
             ],
             create=services.attribution_create,
             update=lambda obj, **kw: services.attribution_update(attribution=obj, **kw),

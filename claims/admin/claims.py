@@ -21,7 +21,16 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import (
+    Case,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,13 +38,18 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from claims import conflicts, selectors, services
+from claims import selectors, services
 from claims.counts import describe
-from claims.models import Attribution, Claim, ConflictFlag, Source
+from claims.models import (
+    Attribution,
+    Claim,
+    ConflictFlag,
+    Corroboration,
+    Credibility,
+    Source,
+)
 from claims.review import TRANSITIONS, Verdict, available
 from claims.services import ServiceError
-from claims.services.recheck import origin_key
-from claims.services.review import supports_of
 
 from . import display
 from .base import (
@@ -53,7 +67,16 @@ from .base import (
 )
 from .history import claim_timeline
 
-CLAIM_FORM_FIELDS = ["event", "claimant", "text", "measure", "group", "count_text", "made_at"]
+CLAIM_FORM_FIELDS = [
+    "event",
+    "claimant",
+    "text",
+    "measure",
+    "group",
+    "group_class_override",
+    "count_text",
+    "made_at",
+]
 # A bulk action works on at most this many claims, one service call each.
 MAX_BULK = 500
 
@@ -74,6 +97,12 @@ def assignable_users() -> QuerySet[Any]:
     )
 
 
+def attributions_prefetch() -> Prefetch:
+    return Prefetch(
+        "attributions", queryset=Attribution.objects.select_related("source").order_by("id")
+    )
+
+
 def _perm_ids(condition: Q) -> QuerySet[Any]:
     from django.contrib.auth.models import Permission
 
@@ -89,24 +118,8 @@ class CorroborationFilter(admin.SimpleListFilter):
         return [(status.value, label) for status, (_, _, label, _) in display.CORROBORATION.items()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-        value = self.value()
-        if value in {s.value for s in conflicts.Corroboration}:
-            return selectors.filter_by_corroboration(queryset, value)
-        return queryset
-
-
-class OpenConflictFilter(admin.SimpleListFilter):
-    title = "open conflict"
-    parameter_name = "conflict"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "⚠ Open conflict"), ("no", "No open conflict")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-        if self.value() == "yes":
-            return queryset.filter(selectors.open_flag_exists())
-        if self.value() == "no":
-            return queryset.filter(~selectors.open_flag_exists())
+        if self.value() in Corroboration.values:
+            return queryset.filter(corroboration=self.value())
         return queryset
 
 
@@ -161,8 +174,8 @@ class ClaimForm(VersionedForm):
 class NewAttributionForm(DeskForm):
     class Meta:
         model = Attribution
-        fields = ["source", "stance", "count_text", "quote", "url"]
-        labels = {"count_text": "Count as written"}
+        fields = ["source", "stance", "disputes", "count_text", "quote", "url"]
+        labels = {"count_text": "Count as written", "disputes": "Disputes"}
         widgets = {
             "quote": forms.Textarea(attrs={"rows": 2, "cols": 30}),
             "count_text": forms.TextInput(attrs={"size": 14}),
@@ -180,6 +193,17 @@ class ReviewForm(forms.Form):
     )
     override_reason = forms.CharField(required=False, max_length=500)
     note = forms.CharField(required=False, max_length=200)
+
+
+class CredibilityForm(forms.Form):
+    credibility = forms.TypedChoiceField(
+        choices=[("", "as proposed"), *Credibility.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    reason = forms.CharField(max_length=500)
+    version = forms.IntegerField(min_value=1)
 
 
 class AssignForm(forms.Form):
@@ -336,14 +360,8 @@ class NewAttributionInline(admin.TabularInline):
 class ClaimChangeList(DeskChangeList):
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
-        # Derive the page's corroboration and conflicts once, for all its rows.
         rows = list(self.result_list)
-        prefetch_related_objects(rows, selectors.attributions_prefetch())
-        corroboration = selectors.corroboration_for_claims(rows)
-        flagged = selectors.open_flag_topics(rows)
         for claim in rows:
-            claim.desk_corroboration = corroboration[claim.pk]  # type: ignore[attr-defined]
-            claim.desk_open_flag = selectors.claim_topic(claim) in flagged  # type: ignore[attr-defined]
             claim.desk_mine = claim.assignee_id == request.user.pk  # type: ignore[attr-defined]
         self.result_list = rows
 
@@ -376,8 +394,8 @@ class ClaimAdmin(DeskAdmin):
     list_filter = [
         "status",
         CorroborationFilter,
-        OpenConflictFilter,
         "measure",
+        "group_class",
         "event",
         SourceKindFilter,
         AssignedFilter,
@@ -431,10 +449,13 @@ class ClaimAdmin(DeskAdmin):
     def claimant_col(self, obj: Claim) -> str:
         return format_html("{} {}", obj.claimant.name, display.reliability_badge(obj.claimant))
 
-    @admin.display(description="Measure · group", ordering="measure")
+    @admin.display(description="Group · measure", ordering="measure")
     def topic_col(self, obj: Claim) -> str:
         return format_html(
-            '<span class="vf-measure">{}</span> · {}', obj.get_measure_display(), obj.group
+            '{} <span class="vf-measure">{}</span> <span class="vf-muted">({})</span>',
+            obj.group,
+            obj.get_measure_display(),
+            obj.get_group_class_display(),
         )
 
     @admin.display(description="Count as written", ordering="count_low")
@@ -445,12 +466,13 @@ class ClaimAdmin(DeskAdmin):
     def status_col(self, obj: Claim) -> str:
         return display.status_badge(obj)
 
-    @admin.display(description="Corroboration")
+    @admin.display(description="Corroboration", ordering="corroboration")
     def corroboration_col(self, obj: Claim) -> str:
-        status = getattr(obj, "desk_corroboration", None)
-        corroboration = display.corroboration_badge(status) if status else ""
-        conflict = display.conflict_badge() if getattr(obj, "desk_open_flag", False) else ""
-        return format_html('<div class="vf-stack">{}{}</div>', corroboration, conflict)
+        return format_html(
+            '<div class="vf-stack">{} {}</div>',
+            display.corroboration_badge(obj.corroboration),
+            display.credibility_badge(obj),
+        )
 
     @admin.display(description="Assigned", ordering="assignee__username")
     def assignee_col(self, obj: Claim) -> str:
@@ -552,7 +574,7 @@ class ClaimAdmin(DeskAdmin):
                     {
                         "fields": [
                             ("event", "claimant"),
-                            ("measure", "group"),
+                            ("measure", "group", "group_class_override"),
                             "count_text",
                             "text",
                             "made_at",
@@ -563,7 +585,7 @@ class ClaimAdmin(DeskAdmin):
             ]
         fields: list[Any] = [
             ("event", "claimant"),
-            ("measure", "group"),
+            ("measure", "group", "group_class_override"),
             ("count_text", "interval"),
             "text",
             "made_at",
@@ -589,8 +611,8 @@ class ClaimAdmin(DeskAdmin):
             change,
             fields=CLAIM_FORM_FIELDS,
             create_fields=[
-                "event", "claimant", "measure", "group", "count_text", "text", "made_at",
-                "url", "quote",
+                "event", "claimant", "measure", "group", "group_class_override", "count_text",
+                "text", "made_at", "url", "quote",
             ],
             create=services.claim_create,
             update=lambda obj, **kw: services.claim_update(claim=obj, **kw),
@@ -610,6 +632,7 @@ class ClaimAdmin(DeskAdmin):
                     claim=form.instance,
                     source=data["source"],
                     stance=data["stance"],
+                    disputes=data.get("disputes", ""),
                     quote=data.get("quote", ""),
                     url=data.get("url", ""),
                     archive_url=data.get("archive_url", ""),
@@ -638,37 +661,40 @@ class ClaimAdmin(DeskAdmin):
         """Everything the claim page shows around the form, in a fixed number of queries."""
         user = request.user
         claim = Claim.objects.select_related("event", "claimant", "assignee").get(pk=claim.pk)
-        prefetch_related_objects([claim], selectors.attributions_prefetch())
-        attributions = list(claim.attributions.all())
+        prefetch_related_objects([claim], attributions_prefetch())
+        analysis = selectors.event_analysis(claim.event_id)
+        assessment = analysis.claims[claim.pk]
         event_flags = list(
             ConflictFlag.objects.open().filter(event_id=claim.event_id).order_by("measure", "group")
         )
-        topic = selectors.claim_topic(claim)
-        claim_flags = [f for f in event_flags if (f.event_id, f.measure, f.group) == topic]
-        corroboration = conflicts.corroboration_status(
-            claimant_origin=origin_key(claim.claimant.origin),
-            claim_low=claim.count_low,
-            claim_high=claim.count_high,
-            supports=supports_of(claim, attributions),
-            has_open_flag=bool(claim_flags),
-        )
+        claim_flags = [
+            f for f in event_flags if any(side.get("claim_id") == claim.pk for side in f.sides)
+        ]
         steps = [t for t in available(claim.status) if user.has_perm(t.permission)]
         can_assign = user.has_perm("claims.assign_claim")
         return {
             "desk": True,
             "claim": claim,
             "status_badge": display.status_badge(claim),
-            "corroboration_badge": display.corroboration_badge(corroboration),
+            "corroboration_badge": display.corroboration_badge(assessment.corroboration),
+            "credibility_badge": display.credibility_badge(claim),
+            "because": assessment.because,
+            "superseded": assessment.superseded,
+            "responsibility_disputed": assessment.responsibility_disputed,
+            "event_disputes": analysis.event_disputes,
             "conflict_badge": display.conflict_badge() if claim_flags else "",
             "figure": display.count_html(claim.count_text, claim.count_low, claim.count_high),
             "reliability_badge": display.reliability_badge(claim.claimant),
             "steps": [s.name for s in steps],
             "verdicts": [(v.value, v.value.capitalize()) for v in Verdict],
-            "can_confirm": services.has_independent_corroboration(claim, attributions),
+            "can_confirm": assessment.corroboration == Corroboration.FIGURE_CORROBORATED,
             "claim_flags": [flag_card(f) for f in claim_flags],
             "other_flag_count": len(event_flags) - len(claim_flags),
             "can_resolve": user.has_perm("claims.resolve_flag"),
             "can_assign": can_assign,
+            "can_rate": user.has_perm("claims.give_verdict"),
+            "credibility_choices": Credibility.choices,
+            "credibility_url": reverse("admin:claims_claim_credibility", args=[claim.pk]),
             "assignees": list(assignable_users()) if can_assign else [],
             "review_url": reverse("admin:claims_claim_review", args=[claim.pk]),
             "assign_url": reverse("admin:claims_claim_assign", args=[claim.pk]),
@@ -686,6 +712,11 @@ class ClaimAdmin(DeskAdmin):
         return [
             path("<path:object_id>/review/", wrap(self.review_view), name="claims_claim_review"),
             path("<path:object_id>/assign/", wrap(self.assign_view), name="claims_claim_assign"),
+            path(
+                "<path:object_id>/credibility/",
+                wrap(self.credibility_view),
+                name="claims_claim_credibility",
+            ),
             *super().get_urls(),
         ]
 
@@ -724,6 +755,25 @@ class ClaimAdmin(DeskAdmin):
             messages.success(
                 request, f"Claim #{updated.pk}: {done_message(data['action'], updated)}"
             )
+        return redirect_back(request, back)
+
+    def credibility_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """An editor's own credibility rating (or back to the proposed one), with a reason."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = self._claim_for_post(request, object_id)
+        back = self.change_url(claim)
+        form = CredibilityForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Give a rating from 1 to 6 (or none) and a reason.")
+            return redirect_back(request, back)
+        try:
+            # PermissionDenied is not caught: a forged POST gets a 403.
+            services.claim_set_credibility(claim=claim, by=request.user, **form.cleaned_data)
+        except (ServiceError, ValidationError) as exc:
+            messages.error(request, message_for(exc))
+        else:
+            messages.success(request, f"Claim #{claim.pk}: credibility recorded.")
         return redirect_back(request, back)
 
     def assign_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

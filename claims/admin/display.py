@@ -12,13 +12,20 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
-from claims.conflicts import Corroboration
 from claims.counts import describe
-from claims.models import Attribution, Claim, ConflictFlag, Source
+from claims.models import (
+    Attribution,
+    Claim,
+    ConflictFlag,
+    Corroboration,
+    Credibility,
+    Source,
+)
 
 
 def badge(kind: str, icon: str, label: str, title: str = "") -> SafeString:
@@ -55,17 +62,24 @@ CORROBORATION = {
         "Single source",
         "Verified, but only from the claimant's own side or relays of it.",
     ),
-    Corroboration.CORROBORATED: (
+    Corroboration.EVENT_CONFIRMED: (
+        "corr-event",
+        "✓",
+        "Event confirmed",
+        "An independent verified source confirms the event, but not this figure.",
+    ),
+    Corroboration.FIGURE_CORROBORATED: (
         "corr-ok",
         "✓✓",
-        "Corroborated",
-        "A verified source independent of the claimant agrees.",
+        "Figure corroborated",
+        "An independent verified source gives a figure that fits this one.",
     ),
     Corroboration.CONTESTED: (
         "corr-contested",
         "✗",
         "Contested",
-        "A verified independent source disagrees, or a conflict flag is open.",
+        "The figure is on a side of an open conflict, or a verified independent source "
+        "disputes the toll or the event.",
     ),
 }
 
@@ -73,6 +87,23 @@ CORROBORATION = {
 def corroboration_badge(status: Corroboration | str) -> SafeString:
     kind, icon, label, title = CORROBORATION[Corroboration(status)]
     return badge(kind, icon, label, title)
+
+
+def credibility_badge(claim: Claim) -> SafeString:
+    """The Admiralty rating as a desk reads it: the claimant's letter and the claim's
+    number, "B2"; an editor's own rating is marked with an asterisk."""
+    number = claim.credibility_override or claim.credibility
+    label = Credibility(number).label
+    mark = "*" if claim.credibility_override else ""
+    return format_html(
+        '<span class="vf-rel vf-cred" title="Source {} · information {}{}">{}{}{}</span>',
+        claim.claimant.get_reliability_display(),
+        label,
+        " (set by an editor)" if mark else " (proposed)",
+        claim.claimant.reliability,
+        number,
+        mark,
+    )
 
 
 def conflict_badge(
@@ -138,19 +169,32 @@ def when(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
 
 
+DISPUTE_WORDS = {
+    "toll": "disputes the toll",
+    "event": "says no such event took place",
+    "perpetrator": "denies carrying it out",
+}
+
+
 def side_rows(sides: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """A flag's sides, ready for a template: who, the figure as written, links."""
     rows = []
     for side in sides:
         low, high = side.get("low"), side.get("high")
         claim_id, attribution_id = side.get("claim_id"), side.get("attribution_id")
+        published = side.get("published_at")
         rows.append(
             {
                 "speaker": side.get("speaker") or side.get("source") or "?",
                 "source": side.get("source") or "",
+                "via": side.get("via") or "",
+                "group": side.get("group") or "",
+                "measure": (side.get("measure") or "").replace("_", " "),
+                "date": parse_datetime(published) if isinstance(published, str) else None,
                 "count_text": side.get("count_text") or "",
                 "interval": describe(low, high) if low is not None else "",
                 "contradicts": bool(side.get("contradicts")),
+                "disputes": DISPUTE_WORDS.get(side.get("disputes") or "", ""),
                 "claim_url": reverse("admin:claims_claim_change", args=[claim_id])
                 if claim_id
                 else "",

@@ -1,19 +1,19 @@
 """Events: the list of incidents, and the event page with its figures at a glance.
 
-The event page shows, per measure and counted group, the lowest and the highest
-figure among the live counts (the ones the recheck compares: not rejected, not judged
-false, not revised by a later statement of the same origin) with the claims behind
-each, the event's flags, and a "Recheck now" button.
+The event page shows, per measure and counted group, the toll the desk can publish
+(ANALYSIS.md section 6): low, best and high with the claims behind each number and
+the method in one line, which an editor confirms or overrides with a reason; the
+open conflicts on each; the event's flags; and a "Recheck now" button.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -22,13 +22,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from claims import conflicts, services
-from claims.counts import describe
-from claims.models import Claim, ConflictFlag, Event, Measure
-from claims.services import recheck
+from claims import selectors, services
+from claims.models import Claim, ConflictFlag, Event, Toll
+from claims.services import ServiceError
 
 from . import display
-from .base import DeskAdmin, StampedForm, redirect_back
+from .base import DeskAdmin, StampedForm, message_for, redirect_back
 from .claims import flag_card
 from .flags import open_first
 
@@ -62,55 +61,37 @@ def count_of(queryset: QuerySet[Any], link: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def figures(event: Event) -> list[dict[str, Any]]:
-    """Per (measure, group): the lowest and highest live figures and who gave them.
+def _claim_links(claim_ids: list[int]) -> list[dict[str, Any]]:
+    return [{"id": pk, "url": reverse("admin:claims_claim_change", args=[pk])} for pk in claim_ids]
 
-    The rows go through the recheck's own ``load_inputs`` and ``live_counts``, so the
-    page shows exactly the counts the conflict rules compare.
-    """
-    counts, _, rows_by_key = recheck.load_inputs(event.pk)
-    topics: dict[tuple[str, str], list[conflicts.Count]] = defaultdict(list)
-    for count in conflicts.live_counts(counts):
-        topics[(count.measure, conflicts.group_key(count.group))].append(count)
-    measure_label = dict(Measure.choices)
 
-    def sides(count: conflicts.Count) -> list[dict[str, Any]]:
-        """One entry per claim or attribution the count stands for (``Count.claim_ids``)."""
-        return [side(count, key) for key in count.keys]
-
-    def side(count: conflicts.Count, key: str) -> dict[str, Any]:
-        who = recheck.shown(key, rows_by_key[key])
-        return {
-            "speaker": count.speaker,
-            "source": who.source,
-            "count_text": who.count_text,
-            "interval": describe(count.low, count.high),
-            "claim_id": who.claim_id,
-            "claim_url": reverse("admin:claims_claim_change", args=[who.claim_id]),
-        }
-
+def toll_rows(event: Event, open_flags: list[ConflictFlag]) -> list[dict[str, Any]]:
+    """The event's tolls as the page shows them: the numbers to publish, the proposal
+    with the claims behind each number and its method, and the open conflicts on it."""
     rows = []
-    for (measure, group), topic_counts in sorted(topics.items()):
-        lowest = min(c.low for c in topic_counts)
-        # The highest figure anyone gave: the top of a range, or the floor of "at least N".
-        top = max(c.high if c.high is not None else c.low for c in topic_counts)
+    for toll in Toll.objects.filter(event=event).exclude(best__isnull=True, override_best=None):
+        basis = toll.basis or {}
+        flags = [f for f in open_flags if (f.measure, f.group) == (toll.measure, toll.group)]
         rows.append(
             {
-                "measure": measure_label.get(measure, measure),
-                "group": topic_counts[0].group,
-                "group_key": group,
-                "lowest": [s for c in topic_counts if c.low == lowest for s in sides(c)],
-                "highest": [
-                    s
-                    for c in topic_counts
-                    if (c.high if c.high is not None else c.low) == top
-                    for s in sides(c)
-                ],
-                "counts": sum(len(c.keys) for c in topic_counts),
-                "origins": len({c.origin for c in topic_counts}),
+                "toll": toll,
+                "published": toll.published,
+                "low_claims": _claim_links(basis.get("low", [])),
+                "best_claims": _claim_links(basis.get("best", [])),
+                "high_claims": _claim_links(basis.get("high", [])),
+                "candidates": display.side_rows(basis.get("candidates", [])),
+                "flags": [flag_card(f) for f in flags],
+                "confirm_url": reverse("admin:claims_event_toll", args=[event.pk, toll.pk]),
             }
         )
     return rows
+
+
+class TollOverrideForm(forms.Form):
+    low = forms.IntegerField(min_value=0)
+    best = forms.IntegerField(min_value=0)
+    high = forms.IntegerField(min_value=0)
+    reason = forms.CharField(max_length=500)
 
 
 @admin.register(Event)
@@ -212,10 +193,13 @@ class EventAdmin(DeskAdmin):
                 .annotate(open_rank=open_first())
                 .order_by("open_rank", "-opened_at")[:50]
             )
+            open_flags = list(ConflictFlag.objects.open().filter(event=obj))
             context.update(
                 {
                     "desk": True,
-                    "figures": figures(obj),
+                    "tolls": toll_rows(obj, open_flags),
+                    "can_confirm_toll": request.user.has_perm("claims.confirm_toll"),
+                    "event_disputes": selectors.event_analysis(obj.pk).event_disputes,
                     "flags": [flag_card(f) for f in flags],
                     "can_recheck": request.user.has_perm("claims.recheck_event"),
                     "can_resolve": request.user.has_perm("claims.resolve_flag"),
@@ -238,8 +222,40 @@ class EventAdmin(DeskAdmin):
                 self.admin_site.admin_view(self.recheck_view),
                 name="claims_event_recheck",
             ),
+            path(
+                "<path:object_id>/tolls/<int:toll_id>/",
+                self.admin_site.admin_view(self.toll_view),
+                name="claims_event_toll",
+            ),
             *super().get_urls(),
         ]
+
+    def toll_view(self, request: HttpRequest, object_id: str, toll_id: int) -> HttpResponse:
+        """Confirm the proposed toll, or override it with numbers and a reason."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        event = self.get_object(request, unquote(object_id))
+        if event is None or not self.has_view_permission(request, event):
+            raise Http404("No such event.")
+        toll = Toll.objects.filter(event=event, pk=toll_id).first()
+        if toll is None:
+            raise Http404("No such toll.")
+        back = self.change_url(event)
+        try:
+            # PermissionDenied is not caught: a forged POST gets a 403.
+            if request.POST.get("decision") == "override":
+                form = TollOverrideForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, "Give low, best, high and a reason to override.")
+                    return redirect_back(request, back)
+                services.toll_override(toll=toll, by=request.user, **form.cleaned_data)
+                messages.success(request, "The toll is overridden; the reason is in its history.")
+            else:
+                services.toll_confirm(toll=toll, by=request.user)
+                messages.success(request, "The proposed toll is confirmed for publication.")
+        except (ServiceError, ValidationError) as exc:
+            messages.error(request, message_for(exc))
+        return redirect_back(request, back)
 
     def recheck_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if request.method != "POST":

@@ -11,16 +11,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
-from claims.conflicts import Corroboration, group_key
-from claims.models import Attribution, Claim, ConflictFlag, Event, Measure, Source
-from claims.selectors import filter_by_corroboration, open_flag_exists
+from claims.models import (
+    Attribution,
+    Claim,
+    ConflictFlag,
+    Corroboration,
+    Credibility,
+    Event,
+    GroupClass,
+    Measure,
+    Source,
+    Toll,
+)
 
 MAX_ID = 2**63 - 1  # the database's id range: beyond it the database itself would fail
 
@@ -106,14 +115,18 @@ class ClaimFilter(filters.FilterSet):
     claimant = IdFilter(field_name="claimant_id", label="The claimant's (a source's) id.")
     measure = filters.ChoiceFilter(choices=Measure.choices)
     group = filters.CharFilter(method="filter_group", label="Who was counted (any case).")
-    assignee = filters.CharFilter(field_name="assignee__username", label="A username.")
-    open_conflict = YesNoFilter(
-        method="filter_open_conflict", label="Claims on a topic with an open conflict flag."
+    group_class = filters.ChoiceFilter(
+        field_name="group_class", choices=GroupClass.choices, label="The counted group's class."
     )
+    assignee = filters.CharFilter(field_name="assignee__username", label="A username.")
     corroboration = filters.ChoiceFilter(
-        choices=[(c.value, c.value) for c in Corroboration],
-        method="filter_corroboration",
-        label="The derived corroboration status.",
+        choices=Corroboration.choices, label="The derived corroboration status."
+    )
+    credibility = filters.TypedChoiceFilter(
+        method="filter_credibility",
+        choices=Credibility.choices,
+        coerce=int,
+        label="Credibility 1 to 6 (an editor's rating where given, else the proposed one).",
     )
     updated_since = _updated_since()
 
@@ -124,17 +137,12 @@ class ClaimFilter(filters.FilterSet):
     def filter_group(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         return queryset.filter(group__iexact=_spaces(value))
 
-    def filter_open_conflict(
-        self, queryset: QuerySet[Claim], name: str, value: bool | None
+    def filter_credibility(
+        self, queryset: QuerySet[Claim], name: str, value: int
     ) -> QuerySet[Claim]:
-        if value is None:
-            return queryset
-        return queryset.filter(open_flag_exists() if value else ~open_flag_exists())
-
-    def filter_corroboration(
-        self, queryset: QuerySet[Claim], name: str, value: str
-    ) -> QuerySet[Claim]:
-        return filter_by_corroboration(queryset, value)
+        return queryset.filter(
+            Q(credibility_override=value) | Q(credibility_override__isnull=True, credibility=value)
+        )
 
 
 class AttributionFilter(filters.FilterSet):
@@ -154,7 +162,8 @@ class FlagFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ConflictFlag.Status.choices)
     event = IdFilter(field_name="event_id", label="An event's id.")
     measure = filters.ChoiceFilter(choices=Measure.choices)
-    group = filters.CharFilter(method="filter_group", label="The counted group (any case).")
+    group = filters.CharFilter(method="filter_group", label="The counted group as written.")
+    group_class = filters.ChoiceFilter(choices=GroupClass.choices, label="The group's class.")
     updated_since = _updated_since()
 
     class Meta:
@@ -164,7 +173,17 @@ class FlagFilter(filters.FilterSet):
     def filter_group(
         self, queryset: QuerySet[ConflictFlag], name: str, value: str
     ) -> QuerySet[ConflictFlag]:
-        return queryset.filter(group=group_key(value))
+        return queryset.filter(group_label__iexact=_spaces(value))
+
+
+class TollFilter(filters.FilterSet):
+    measure = filters.ChoiceFilter(choices=Measure.choices)
+    group_class = filters.ChoiceFilter(choices=GroupClass.choices, label="The group's class.")
+    confirmed = YesNoFilter()
+
+    class Meta:
+        model = Toll
+        fields: list[str] = []
 
 
 class FilterBackend(filters.DjangoFilterBackend):

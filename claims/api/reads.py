@@ -1,84 +1,31 @@
 """Reading claims and attributions for the API: values() rows, a fixed number of queries.
 
-A page of claims is two queries whatever its size: the claims (with whether each has
-an open conflict flag, as a subquery), then all their attributions. The corroboration
-status is the rule the admin shows (``conflicts.corroboration_status`` over
-``services.review.supports_of``, as in ``selectors.corroboration_for_claims``), fed
-light views of the rows with just the attributes it reads: model instances would
-cost more to build than everything else in the request. tests/test_api.py checks that
-the API and ``corroboration_for_claims`` agree.
+A page of claims is two queries whatever its size: the claims, then all their
+attributions. Corroboration and credibility are the ones the recheck stored on each
+claim (``claims.analysis``), as the admin shows them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import Any
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
-from claims import conflicts
 from claims.api.serializers import ATTRIBUTION_VALUES, CLAIM_VALUES, claim_data
 from claims.models import Attribution, Claim
-from claims.selectors import open_flag_exists
-from claims.services.recheck import origin_key
-from claims.services.review import supports_of
 
 Row = dict[str, Any]
 
 
 def claim_values() -> QuerySet[Claim, Row]:
-    return Claim.objects.annotate(open_conflict=open_flag_exists()).values(
-        *CLAIM_VALUES, "open_conflict"
-    )
+    return Claim.objects.values(*CLAIM_VALUES)
 
 
 def attribution_values() -> QuerySet[Attribution, Row]:
     return Attribution.objects.values(*ATTRIBUTION_VALUES)
-
-
-class _Origin:
-    __slots__ = ("origin",)
-
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
-
-
-class _AttributionView:
-    """What the corroboration rule reads of an attribution."""
-
-    __slots__ = ("count_high", "count_low", "source", "stance", "verification")
-
-    def __init__(self, row: Row) -> None:
-        self.stance = row["stance"]
-        self.verification = row["verification"]
-        self.count_low = row["count_low"]
-        self.count_high = row["count_high"]
-        self.source = _Origin(row["source__origin"])
-
-
-class _ClaimView:
-    """What ``supports_of`` reads of a claim."""
-
-    __slots__ = ("claimant",)
-
-    def __init__(self, row: Row) -> None:
-        self.claimant = _Origin(row["claimant__origin"])
-
-
-def corroboration(claim: Row, attributions: list[Row]) -> str:
-    """The claim's derived corroboration status, from its rows."""
-    return conflicts.corroboration_status(
-        claimant_origin=origin_key(claim["claimant__origin"]),
-        claim_low=claim["count_low"],
-        claim_high=claim["count_high"],
-        supports=supports_of(
-            cast(Claim, _ClaimView(claim)),
-            cast(list[Attribution], [_AttributionView(a) for a in attributions]),
-        ),
-        has_open_flag=claim["open_conflict"],
-    ).value
 
 
 def claim_page(page: QuerySet[Claim]) -> list[Row]:
@@ -124,7 +71,7 @@ def render_claim(pk: int) -> Row | None:
         return None
     attach_attributions(claims)
     claim = claims[0]
-    return claim_data(claim, claim["attributions"], corroboration(claim, claim["attributions"]))
+    return claim_data(claim, claim["attributions"])
 
 
 # --- Queries compiled once ------------------------------------------------------------------
@@ -198,4 +145,4 @@ def run_prepared(
 
 def render_claims(claims: Sequence[Row]) -> list[Row]:
     """Rows from ``claim_page`` as the API shows them."""
-    return [claim_data(c, c["attributions"], corroboration(c, c["attributions"])) for c in claims]
+    return [claim_data(c, c["attributions"]) for c in claims]

@@ -20,7 +20,17 @@ from typing import Any
 from rest_framework import serializers
 
 from claims.api.etags import etag_for
-from claims.models import Attribution, Claim, ConflictFlag, Event, Measure, Qualifier, Source
+from claims.models import (
+    Attribution,
+    Claim,
+    ConflictFlag,
+    Corroboration,
+    Event,
+    GroupClass,
+    Measure,
+    Qualifier,
+    Source,
+)
 from claims.review import TRANSITIONS, Verdict, available
 
 AVAILABLE = {status: [t.name for t in available(status)] for status in Claim.Status.values}
@@ -83,15 +93,18 @@ def source_data(source: Source) -> dict[str, Any]:
 # Claims and attributions are read as values() rows: a page of 50 claims with their
 # attributions would otherwise build some 600 model instances, most of the request's time.
 ATTRIBUTION_VALUES = (
-    "id", "claim_id", "source_id", "source__name", "source__origin", "stance", "quote", "url",
+    "id", "claim_id", "source_id", "source__name", "source__origin", "stance", "disputes",
+    "quote", "url",
     "archive_url", "published_at", "count_text", "count_low", "count_high", "count_qualifier",
     "verification", "verified_by__username", "verified_at", "verification_note", "version",
     "created_at", "updated_at",
 )  # fmt: skip
 CLAIM_VALUES = (
     "id", "event_id", "claimant_id", "claimant__name", "claimant__origin", "text", "measure",
-    "group", "count_text", "count_low", "count_high", "count_qualifier", "made_at", "status",
-    "verdict", "assignee__username", "published_at", "version", "created_at", "updated_at",
+    "group", "group_class", "group_class_override", "count_text", "count_low", "count_high",
+    "count_qualifier", "made_at", "status", "verdict", "corroboration", "credibility",
+    "credibility_override", "superseded", "responsibility_disputed", "claimant__reliability",
+    "assignee__username", "published_at", "version", "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -104,6 +117,7 @@ def attribution_data(a: dict[str, Any]) -> dict[str, Any]:
         "source": a["source_id"],
         "source_name": a["source__name"],
         "stance": a["stance"],
+        "disputes": a["disputes"],
         "quote": a["quote"],
         "url": a["url"],
         "archive_url": a["archive_url"],
@@ -122,10 +136,8 @@ def attribution_data(a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def claim_data(
-    claim: dict[str, Any], attributions: list[dict[str, Any]], corroboration: str
-) -> dict[str, Any]:
-    """A claim from its ``CLAIM_VALUES`` row, its attributions' rows, its corroboration."""
+def claim_data(claim: dict[str, Any], attributions: list[dict[str, Any]]) -> dict[str, Any]:
+    """A claim from its ``CLAIM_VALUES`` row and its attributions' rows."""
     return {
         "id": claim["id"],
         "etag": f'"claim-{claim["id"]}-v{claim["version"]}"',
@@ -135,6 +147,8 @@ def claim_data(
         "text": claim["text"],
         "measure": claim["measure"],
         "group": claim["group"],
+        "class": claim["group_class"],
+        "class_set_by_hand": bool(claim["group_class_override"]),
         "count_text": claim["count_text"],
         "count_low": claim["count_low"],
         "count_high": claim["count_high"],
@@ -142,8 +156,13 @@ def claim_data(
         "made_at": iso(claim["made_at"]),
         "status": claim["status"],
         "verdict": claim["verdict"],
-        "corroboration": corroboration,
-        "open_conflict": claim["open_conflict"],
+        "corroboration": claim["corroboration"],
+        "credibility": claim["credibility_override"] or claim["credibility"],
+        "credibility_proposed": claim["credibility"],
+        "admiralty": f"{claim['claimant__reliability']}"
+        f"{claim['credibility_override'] or claim['credibility']}",
+        "superseded": claim["superseded"],
+        "responsibility_disputed": claim["responsibility_disputed"],
         "available_transitions": AVAILABLE[claim["status"]],
         "assignee": claim["assignee__username"],
         "published_at": iso(claim["published_at"]),
@@ -161,7 +180,9 @@ def flag_data(flag: ConflictFlag) -> dict[str, Any]:
         "etag": etag_for(flag),
         "event": flag.event_id,
         "measure": flag.measure,
-        "group": flag.group,
+        "group": flag.group_label,
+        "group_key": flag.group,
+        "class": flag.group_class,
         "status": flag.status,
         "explanation": flag.explanation,
         "sides": list(flag.sides or []),
@@ -240,6 +261,11 @@ class AttributionOut(_Out):
     source = serializers.IntegerField(read_only=True)
     source_name = serializers.CharField(read_only=True)
     stance = serializers.ChoiceField(Attribution.Stance.choices, read_only=True)
+    disputes = serializers.ChoiceField(
+        [("", "nothing"), *Attribution.Disputes.choices],
+        read_only=True,
+        help_text="For a contradiction: the toll, the event, or who carried it out.",
+    )
     quote = serializers.CharField(read_only=True)
     url = serializers.CharField(read_only=True)
     archive_url = serializers.CharField(read_only=True)
@@ -273,7 +299,9 @@ class ClaimOut(_Out):
     claimant_name = serializers.CharField(read_only=True)
     text = serializers.CharField(read_only=True)
     measure = serializers.ChoiceField(Measure.choices, read_only=True)
-    group = serializers.CharField(read_only=True)
+    group = serializers.CharField(read_only=True, help_text="Who was counted, as written.")
+    # "class" is a Python keyword: declared below.
+    class_set_by_hand = serializers.BooleanField(read_only=True)
     count_text = serializers.CharField(read_only=True, help_text='As written: "at least six".')
     count_low = serializers.IntegerField(read_only=True)
     count_high = serializers.IntegerField(
@@ -284,14 +312,22 @@ class ClaimOut(_Out):
     status = serializers.ChoiceField(Claim.Status.choices, read_only=True)
     verdict = serializers.ChoiceField(Claim.Verdict.choices, read_only=True)
     corroboration = serializers.ChoiceField(
-        ["unverified", "single_source", "corroborated", "contested"],
+        Corroboration.choices,
         read_only=True,
-        help_text="Derived from the verified attributions and open conflict flags.",
+        help_text="Derived by the recheck from the event's verified sources and open "
+        "conflicts (ANALYSIS.md section 5).",
     )
-    open_conflict = serializers.BooleanField(
-        read_only=True,
-        help_text="An open conflict flag covers this claim's event, measure and group.",
+    credibility = serializers.IntegerField(
+        read_only=True, help_text="1 to 6: an editor's rating where given, else the proposed one."
     )
+    credibility_proposed = serializers.IntegerField(read_only=True)
+    admiralty = serializers.CharField(
+        read_only=True, help_text='The claimant\'s reliability and the credibility: "B2".'
+    )
+    superseded = serializers.BooleanField(
+        read_only=True, help_text="The claimant's origin has given a later figure."
+    )
+    responsibility_disputed = serializers.BooleanField(read_only=True)
     available_transitions = serializers.ListField(
         child=serializers.ChoiceField(TRANSITION_CHOICES),
         read_only=True,
@@ -305,6 +341,11 @@ class ClaimOut(_Out):
     attributions = AttributionOut(many=True, read_only=True)
 
 
+ClaimOut._declared_fields["class"] = serializers.ChoiceField(
+    GroupClass.choices, read_only=True, help_text="The counted group's class."
+)
+
+
 class FlagOut(_Out):
     """A conflict between counts, raised by the recheck."""
 
@@ -312,7 +353,8 @@ class FlagOut(_Out):
     etag = serializers.CharField(read_only=True, help_text=ETAG_HELP)
     event = serializers.IntegerField(read_only=True)
     measure = serializers.ChoiceField(Measure.choices, read_only=True)
-    group = serializers.CharField(read_only=True, help_text="The counted group, normalised.")
+    group = serializers.CharField(read_only=True, help_text="The counted group, as written.")
+    group_key = serializers.CharField(read_only=True, help_text="The group as compared.")
     status = serializers.ChoiceField(ConflictFlag.Status.choices, read_only=True)
     explanation = serializers.CharField(read_only=True)
     sides = serializers.ListField(
@@ -391,6 +433,13 @@ class ClaimWrite(serializers.Serializer):
         "API returns its interval as count_low, count_high and count_qualifier.",
     )
     made_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    group_class_override = serializers.ChoiceField(
+        GroupClass.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Set the group's class by hand; empty: from the group's words.",
+    )
     reason = _reason()
 
 
@@ -408,6 +457,13 @@ class ClaimCreate(ClaimWrite):
 class AttributionWrite(serializers.Serializer):
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
     stance = serializers.ChoiceField(Attribution.Stance.choices)
+    disputes = serializers.ChoiceField(
+        Attribution.Disputes.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For a contradiction: toll, event or perpetrator (required without a figure).",
+    )
     quote = _text()
     url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
     archive_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
@@ -515,3 +571,6 @@ CLAIM_REVIEW_SCHEMA = _object(
         },
     ),
 )
+
+
+FlagOut._declared_fields["class"] = serializers.ChoiceField(GroupClass.choices, read_only=True)

@@ -179,6 +179,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='claim',
+            name='group_key',
+            field=models.CharField(blank=True, help_text='The group as compared (claims.groups).', max_length=200),
+        ),
+        migrations.AddField(
+            model_name='claim',
             name='group_class_override',
             field=models.CharField(blank=True, choices=[('people', 'people'), ('civilians', 'civilians'), ('children', 'children'), ('women', 'women'), ('security_forces', 'security forces'), ('fighters', 'fighters'), ('combatants', 'combatants'), ('other', 'other')], help_text='Leave empty to take the class from the group words.', max_length=20, verbose_name='class set by hand'),
         ),

@@ -13,7 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims.models import Attribution, Claim, Event, Source
+from claims.groups import GroupClass
+from claims.models import Attribution, Claim, Event, GroupTerm, Source
 
 from .common import Actor, StaleEdit, parse_count_field, remember, require
 from .recheck import mark_for_recheck
@@ -138,20 +139,77 @@ def source_update(*, source: Source, by: Actor, reason: str = "Edited", **change
     if unknown:
         raise TypeError(f"Unknown source fields: {sorted(unknown)}")
     source = Source.objects.select_for_update().get(pk=source.pk)
-    old_origin = source.origin
+    judged_before = (source.origin, source.reliability)
     for name, value in changes.items():
         setattr(source, name, value)
     source.origin = " ".join(source.origin.split()) or source.name
     _full_clean(source)
     remember(source, by, reason)
     source.save()
-    if source.origin != old_origin:
+    # The origin decides who is independent of whom; the reliability weighs in
+    # credibility and in the best figure of a toll.
+    if (source.origin, source.reliability) != judged_before:
         event_ids = set(Claim.objects.filter(claimant=source).values_list("event_id", flat=True))
         event_ids |= set(
             Attribution.objects.filter(source=source).values_list("claim__event_id", flat=True)
         )
         mark_for_recheck(event_ids)
     return source
+
+
+# --- The group vocabulary -------------------------------------------------------------------
+def _term(term: str) -> str:
+    term = " ".join((term or "").casefold().split())
+    if not term:
+        raise ValidationError({"term": "Give the word as it appears in a group, e.g. “askaris”."})
+    return term
+
+
+def _recheck_groups_with(*terms: str) -> None:
+    """Classes follow the vocabulary: recheck every event with a group using the word."""
+    event_ids: set[int] = set()
+    for term in terms:
+        event_ids |= set(
+            Claim.objects.filter(group__icontains=term).values_list("event_id", flat=True)
+        )
+    mark_for_recheck(event_ids)
+
+
+@transaction.atomic
+def group_term_create(
+    *, by: Actor, term: str, group_class: str, reason: str = "Added"
+) -> GroupTerm:
+    """Teach the desk a word for a class of people ("askaris" are security forces)."""
+    require(by, "claims.add_groupterm")
+    word = GroupTerm(term=_term(term), group_class=group_class)
+    if word.group_class == GroupClass.OTHER:
+        raise ValidationError({"group_class": "Choose the class the word names."})
+    _full_clean(word)
+    remember(word, by, reason)
+    word.save()
+    _recheck_groups_with(word.term)
+    return word
+
+
+@transaction.atomic
+def group_term_update(
+    *, word: GroupTerm, by: Actor, reason: str = "Edited", **changes: Any
+) -> GroupTerm:
+    require(by, "claims.change_groupterm")
+    unknown = set(changes) - {"term", "group_class"}
+    if unknown:
+        raise TypeError(f"Unknown group word fields: {sorted(unknown)}")
+    current = GroupTerm.objects.select_for_update().get(pk=word.pk)
+    before = current.term
+    if "term" in changes:
+        changes["term"] = _term(changes["term"])
+    for name, value in changes.items():
+        setattr(current, name, value)
+    _full_clean(current)
+    remember(current, by, reason)
+    current.save()
+    _recheck_groups_with(before, current.term)
+    return current
 
 
 # --- Claims ---------------------------------------------------------------------------------
@@ -168,6 +226,7 @@ def claim_create(
     made_at: datetime | None = None,
     url: str = "",
     quote: str = "",
+    group_class_override: str = "",
     reason: str = "Created",
 ) -> Claim:
     """A new claim with the count parsed from its phrase, and the claimant's attribution.
@@ -182,6 +241,7 @@ def claim_create(
         claimant=claimant,
         measure=measure,
         group=clean_group(group),
+        group_class_override=group_class_override,
         count_text=count.phrase.strip(),
         count_low=count.low,
         count_high=count.high,

@@ -30,8 +30,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from claims.conflicts import group_key
 from claims.extraction import ArticleDraft, ClaimDraft, EventDraft
+from claims.groups import normalise as group_key
 from claims.models import Attribution, Claim, Event, Source
 
 from .common import Actor, parse_count_field, require
@@ -273,8 +273,13 @@ def _attach(
     if claim.claimant_id == source.pk or claim.attributions.filter(source=source).exists():
         result.skipped.append(f"{source.name} is already attributed on claim #{claim.pk}.")
         return
+    # A denial without a figure of its own disputes the toll unless the draft says more.
+    disputes = getattr(draft, "disputes", "") or (
+        "toll" if stance == "contradicts" and not draft.count_text else ""
+    )
     attribution = attribution_create(
         by=by, claim=claim, source=source, stance=stance, quote=draft.quote, url=url,
-        published_at=published_at, count_text=draft.count_text, reason=reason,
+        published_at=published_at, count_text=draft.count_text, disputes=disputes,
+        reason=reason,
     )  # fmt: skip
     result.attributions_created.append(attribution)

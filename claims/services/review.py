@@ -1,8 +1,8 @@
-"""The desk's decisions: review transitions, assignment, verification, closing flags.
+"""The desk's decisions: review, assignment, verification, closing flags, tolls.
 
 Guards live here, on the server, so the admin, the API and any script obey the same
-rules: only editors give verdicts and publish; "confirmed" needs a verified
-attribution from an origin independent of the claimant; publishing over an open
+rules: only editors give verdicts and publish; "confirmed" needs the figure
+corroborated (ANALYSIS.md section 5), judged afresh; publishing over an open
 conflict flag needs an override with a written reason, kept in the history.
 """
 
@@ -13,50 +13,29 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims import conflicts
-from claims.models import Attribution, Claim, ConflictFlag
+from claims import selectors
+from claims.corroboration import Corroboration
+from claims.models import Attribution, Claim, ConflictFlag, Toll
 from claims.review import TRANSITIONS, Verdict
 
 from .common import Actor, StaleEdit, TransitionNotAllowed, remember, require
-from .recheck import mark_for_recheck, origin_key
+from .recheck import mark_for_recheck
 
 
-def supports_of(claim: Claim, attributions: list[Attribution]) -> list[conflicts.Support]:
-    """A claim's attributions as the corroboration rules see them."""
-    claimant_origin = origin_key(claim.claimant.origin)
-    return [
-        conflicts.Support(
-            origin=claimant_origin
-            if a.stance == Attribution.Stance.RELAYS
-            else origin_key(a.source.origin),
-            stance=conflicts.Stance(a.stance),
-            verification=conflicts.Verification(a.verification),
-            low=a.count_low,
-            high=a.count_high,
-        )
-        for a in attributions
-    ]
+def corroboration_now(claim: Claim) -> tuple[Corroboration, str]:
+    """The claim's corroboration judged now from the event's statements, and why.
 
-
-def has_independent_corroboration(claim: Claim, attributions: list[Attribution]) -> bool:
-    status = conflicts.corroboration_status(
-        claimant_origin=origin_key(claim.claimant.origin),
-        claim_low=claim.count_low,
-        claim_high=claim.count_high,
-        supports=supports_of(claim, attributions),
-        has_open_flag=False,
-    )
-    return status == conflicts.Corroboration.CORROBORATED
+    The stored ``Claim.corroboration`` follows the recheck by a moment; a decision
+    that depends on it (the "confirmed" verdict) judges afresh.
+    """
+    assessment = selectors.event_analysis(claim.event_id).claims[claim.pk]
+    return assessment.corroboration, assessment.because
 
 
 def open_flags_for(claim: Claim) -> list[ConflictFlag]:
-    return list(
-        ConflictFlag.objects.open().filter(
-            event_id=claim.event_id,
-            measure=claim.measure,
-            group=conflicts.group_key(claim.group),
-        )
-    )
+    """Open flags on which this claim's own figure is one of the sides."""
+    flags = ConflictFlag.objects.open().filter(event_id=claim.event_id)
+    return [f for f in flags if any(side.get("claim_id") == claim.pk for side in f.sides)]
 
 
 @transaction.atomic
@@ -90,12 +69,13 @@ def claim_transition(
                 {"verdict": "Choose a verdict: confirmed, disputed, false or unverifiable."}
             )
         if verdict == Verdict.CONFIRMED:
-            attributions = list(current.attributions.select_related("source"))
-            if not has_independent_corroboration(current, attributions):
+            corroboration, because = corroboration_now(current)
+            if corroboration != Corroboration.FIGURE_CORROBORATED:
                 raise TransitionNotAllowed(
-                    "“Confirmed” needs a verified attribution from a source independent of "
-                    f"{current.claimant.origin} that agrees with the figure. Verify one first, "
-                    "or choose another verdict."
+                    "“Confirmed” needs the figure corroborated: a verified source "
+                    f"independent of {current.claimant.origin} giving a figure that fits "
+                    f"this one. Now it is {corroboration.replace('_', ' ')} ({because}) "
+                    "Verify such a source first, or choose another verdict."
                 )
         current.verdict = verdict
         reason = f"Verdict: {verdict}" + (f" ({note})" if note else "")
@@ -104,8 +84,8 @@ def claim_transition(
         if flags:
             if not override_reason.strip():
                 raise TransitionNotAllowed(
-                    "This claim's event has an open conflict flag for "
-                    f"{current.get_measure_display()} of {current.group}: "
+                    "This claim's figure is on an open conflict flag "
+                    f"({flags[0].group_label} {flags[0].get_measure_display()}): "
                     f"{flags[0].explanation} Resolve it, or publish with an override "
                     "and a written reason."
                 )
@@ -210,3 +190,67 @@ def flag_resolve(*, flag: ConflictFlag, by: Actor, reason: str) -> ConflictFlag:
 def flag_dismiss(*, flag: ConflictFlag, by: Actor, reason: str) -> ConflictFlag:
     """An editor judges it no real conflict (e.g. different engagements)."""
     return _close_flag(flag, by, ConflictFlag.Status.DISMISSED, reason)
+
+
+# --- Credibility and tolls: an editor's judgement over the proposal ---------------------------
+@transaction.atomic
+def claim_set_credibility(
+    *, claim: Claim, credibility: int | None, reason: str, by: Actor, version: int
+) -> Claim:
+    """Override the proposed credibility (1 to 6) with a reason; None goes back to it."""
+    require(by, "claims.give_verdict")
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": "Say why you rate it so."})
+    if credibility is not None and credibility not in range(1, 7):
+        raise ValidationError({"credibility": "Credibility runs from 1 to 6."})
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.version != version:
+        raise StaleEdit(current, version)
+    current.credibility_override = credibility
+    current.version += 1
+    what = f"Credibility set to {credibility}" if credibility else "Credibility back to proposed"
+    remember(current, by, f"{what}: {reason.strip()}")
+    current.save()
+    return current
+
+
+def _current_toll(toll: Toll) -> Toll:
+    current = Toll.objects.select_for_update().get(pk=toll.pk)
+    if current.best is None:
+        raise TransitionNotAllowed("This toll has no current figure to confirm.")
+    return current
+
+
+@transaction.atomic
+def toll_confirm(*, toll: Toll, by: Actor, note: str = "") -> Toll:
+    """An editor confirms the proposed low / best / high for publication."""
+    require(by, "claims.confirm_toll")
+    current = _current_toll(toll)
+    current.confirmed = True
+    current.confirmed_by = by if by is not None and by.is_authenticated else None
+    current.confirmed_at = timezone.now()
+    current.override_low = current.override_best = current.override_high = None
+    current.override_reason = ""
+    proposal = f"{current.low} / {current.best} / {current.high}"
+    remember(current, by, f"Confirmed {proposal}" + (f": {note.strip()}" if note.strip() else ""))
+    current.save()
+    return current
+
+
+@transaction.atomic
+def toll_override(*, toll: Toll, low: int, best: int, high: int, reason: str, by: Actor) -> Toll:
+    """An editor publishes other numbers than the proposal, with a reason."""
+    require(by, "claims.confirm_toll")
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": "Say why the toll differs from the proposal."})
+    if not 0 <= low <= best <= high:
+        raise ValidationError({"best": "An override needs 0 ≤ low ≤ best ≤ high."})
+    current = _current_toll(toll)
+    current.override_low, current.override_best, current.override_high = low, best, high
+    current.override_reason = reason.strip()
+    current.confirmed = True
+    current.confirmed_by = by if by is not None and by.is_authenticated else None
+    current.confirmed_at = timezone.now()
+    remember(current, by, f"Overridden with {low} / {best} / {high}: {reason.strip()}")
+    current.save()
+    return current

@@ -17,7 +17,8 @@ def flag_as_dict(flag: ConflictFlag) -> dict[str, Any]:
         "id": flag.pk,
         "event": flag.event.title,
         "measure": flag.measure,
-        "group": flag.group,
+        "group": flag.group_label or flag.group,
+        "class": flag.group_class,
         "claimants": claimants,
         "explanation": flag.explanation,
         "sides": flag.sides,
@@ -50,6 +51,9 @@ class Command(BaseCommand):
             self.stdout.write("No open conflicts.")
             return
         for row in rows:
-            self.stdout.write(f"{row['event']} | {row['measure']} of {row['group']}")
+            self.stdout.write(
+                f"{row['event']} | {row['group']} {row['measure'].replace('_', ' ')} "
+                f"({row['class'].replace('_', ' ')})"
+            )
             self.stdout.write(f"  {row['explanation']}")
         self.stdout.write(f"{len(rows)} open conflict(s).")

@@ -1,15 +1,22 @@
 """Import claims from a .jsonl or .csv file, one claim (or one attribution) a line.
 
 Fields: event, event_date, place, claimant, claimant_kind, origin, measure, group,
-count_text, text, source_url, published_at, and for attaching a source to someone
-else's claim: stance, claim_by. Only event, claimant, measure and count_text are
-required (count_text is optional on an attribution line).
+count_text, text, source_url, published_at, verification, and for attaching a source
+to someone else's claim: stance, claim_by, claim_count_text, disputes. Only event,
+claimant, measure and count_text are required (count_text is optional on an
+attribution line).
 
 - A line with stance "asserts" (the default) is a claim by ``claimant``.
 - A line with stance corroborates, contradicts or relays attaches ``claimant`` as a
-  source to the claim that ``claim_by`` made about the same event, measure and group
-  (imported earlier in the file or before); its count_text, if any, is the figure
-  that source gave.
+  source to a claim that ``claim_by`` made about the same event, measure and group
+  (imported earlier in the file or before): the one whose count is
+  ``claim_count_text``, else the latest; its count_text, if any, is the figure that
+  source gave. A contradiction says what it ``disputes``: toll, event or perpetrator
+  (required when it gives no figure).
+- ``verification`` (unverified, verified or rejected) is the fact-checker's verdict on
+  the line's statement: the claimant's own attribution on a claim line, the new
+  attribution on an attribution line. It is recorded as given by ``--by`` (or the
+  system), with "imported" as the note.
 
 Events and sources are matched by name or created. Importing the same file again
 creates nothing new. A bad line is reported with its number and reason and nothing
@@ -26,14 +33,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from claims import services
-from claims.conflicts import group_key
+from claims.groups import normalise as group_key
 from claims.models import Attribution, Claim, Event, Measure, Source
 
 REQUIRED = ("event", "claimant", "measure")
@@ -52,6 +61,9 @@ KNOWN = {
     "published_at",
     "stance",
     "claim_by",
+    "claim_count_text",
+    "disputes",
+    "verification",
     "quote",
 }
 DEFAULT_GROUP = "people"
@@ -133,11 +145,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="Who imports: verifications are recorded as theirs, with their permissions.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        self.by = None
+        if options.get("by"):
+            self.by = get_user_model().objects.filter(username=options["by"]).first()
+            if self.by is None:
+                raise CommandError(f"No user “{options['by']}”.")
         created = linked = unchanged = 0
         failures: list[str] = []
         rows = list(read_rows(path))
@@ -192,6 +214,17 @@ class Command(BaseCommand):
                 f"stance “{stance}” is not one of {', '.join(Attribution.Stance.values)}"
             )
         group = fields["group"] or DEFAULT_GROUP
+        verification = (fields["verification"] or Attribution.Verification.UNVERIFIED).lower()
+        if verification not in Attribution.Verification.values:
+            raise LineError(
+                f"verification “{verification}” is not one of "
+                f"{', '.join(Attribution.Verification.values)}"
+            )
+        disputes = fields["disputes"].lower()
+        if disputes and disputes not in Attribution.Disputes.values:
+            raise LineError(
+                f"disputes “{disputes}” is not one of {', '.join(Attribution.Disputes.values)}"
+            )
         event = self.event(fields)
         source = self.source(fields)
         published_at = parse_when(fields["published_at"], "published_at")
@@ -204,7 +237,7 @@ class Command(BaseCommand):
             )
             if any(group_key(c.group) == group_key(group) for c in existing):
                 return "unchanged"
-            services.claim_create(
+            claim = services.claim_create(
                 by=None,
                 event=event,
                 claimant=source,
@@ -217,41 +250,57 @@ class Command(BaseCommand):
                 quote=fields["quote"] or fields["text"],
                 reason=f"Imported from {fields['source_url'] or 'a file'}",
             )
+            self.verify(claim.attributions.get(source=source), verification)
             return "created"
         if not fields["claim_by"]:
             raise LineError(
                 f"a {stance} line needs claim_by: the claimant of the claim it is about"
             )
-        claimant = Source.objects.filter(name=fields["claim_by"]).first()
-        claims = (
-            [
-                c
-                for c in Claim.objects.filter(event=event, claimant=claimant, measure=measure)
-                if group_key(c.group) == group_key(group)
-            ]
-            if claimant
-            else []
-        )
-        if len(claims) != 1:
-            found = "no claim" if not claims else f"{len(claims)} claims"
-            raise LineError(
-                f"found {found} by “{fields['claim_by']}” on “{event.title}” about "
-                f"{measure} {group}; import the claim first"
-            )
-        if Attribution.objects.filter(claim=claims[0], source=source).exists():
+        claim = self.claim_by(fields, event, measure, group)
+        if Attribution.objects.filter(claim=claim, source=source).exists():
             return "unchanged"
-        services.attribution_create(
+        attribution = services.attribution_create(
             by=None,
-            claim=claims[0],
+            claim=claim,
             source=source,
             stance=stance,
+            disputes=disputes,
             quote=fields["quote"] or fields["text"],
             url=fields["source_url"],
             published_at=published_at,
             count_text=fields["count_text"],
             reason=f"Imported from {fields['source_url'] or 'a file'}",
         )
+        self.verify(attribution, verification)
         return "linked"
+
+    def claim_by(self, fields: dict[str, str], event: Event, measure: str, group: str) -> Claim:
+        """The claim an attribution line attaches to: by count as written, else the latest."""
+        claimant = Source.objects.filter(name=fields["claim_by"]).first()
+        candidates = (
+            Claim.objects.filter(event=event, claimant=claimant, measure=measure).order_by(
+                F("made_at").desc(nulls_last=True), "-id"
+            )
+            if claimant
+            else Claim.objects.none()
+        )
+        claims = [c for c in candidates if group_key(c.group) == group_key(group)]
+        wanted = fields["claim_count_text"]
+        if wanted:
+            claims = [c for c in claims if " ".join(c.count_text.split()) == wanted]
+        if not claims:
+            which = f" with the count “{wanted}”" if wanted else ""
+            raise LineError(
+                f"found no claim by “{fields['claim_by']}”{which} on “{event.title}” about "
+                f"{measure} {group}; import the claim first"
+            )
+        return claims[0]
+
+    def verify(self, attribution: Attribution, verification: str) -> None:
+        if verification == Attribution.Verification.VERIFIED:
+            services.attribution_verify(attribution=attribution, by=self.by, note="imported")
+        elif verification == Attribution.Verification.REJECTED:
+            services.attribution_reject(attribution=attribution, by=self.by, note="imported")
 
     def event(self, fields: dict[str, str]) -> Event:
         title = fields["event"]

@@ -1,7 +1,11 @@
-"""Load the demo: two Sahel incidents with the claims made about them, and demo users.
+"""Load the demo: three incidents with the claims made about them, and demo users.
 
 Idempotent: run it again and nothing is duplicated. Facts from the article in
-shared/data/articles and the events in shared/data/events.dev.jsonl, in our own words.
+shared/data/articles, the events in shared/data/events.dev.jsonl and the cases of
+shared/ANALYSIS.md, in our own words. Between them they show each rule the desk
+relies on: a figure corroborated by an independent source, a relay that is not
+corroboration, a revision that is not a conflict, conflicting tolls with their
+dates, a part that exceeds its whole, and a denial of responsibility.
 """
 
 from __future__ import annotations
@@ -45,6 +49,24 @@ SOURCES: list[dict[str, str]] = [
         "origin": "Malian state",
         "reliability": "D",
     },
+    {
+        "name": "Government of Cameroon",
+        "kind": "government",
+        "origin": "Government of Cameroon",
+        "reliability": "C",
+    },
+    {
+        "name": "Human Rights Watch",
+        "kind": "ngo",
+        "origin": "Human Rights Watch",
+        "reliability": "B",
+    },
+    {
+        "name": "UN human rights office",
+        "kind": "international_organisation",
+        "origin": "United Nations",
+        "reliability": "A",
+    },
 ]
 
 EVENTS: list[dict[str, Any]] = [
@@ -66,6 +88,16 @@ EVENTS: list[dict[str, Any]] = [
         "country": "Mali",
         "summary": "Days of fighting between Malian troops with Wagner and Tuareg separatists, "
         "with a JNIM ambush nearby. The sides give very different tolls.",
+    },
+    {
+        "title": "Killings in Ngarbuh",
+        "date": date(2020, 2, 14),
+        "place": "Ngarbuh, Ntumbaw",
+        "region": "North-West",
+        "country": "Cameroon",
+        "summary": "Civilians killed in a village in the North-West region. The government "
+        "first spoke of an accident during a firefight; a rights group found more dead; the "
+        "government later gave a count of its own.",
     },
 ]
 
@@ -98,6 +130,10 @@ CLAIMS: list[dict[str, Any]] = [
                 "count_text": "several",
                 "quote": "Confirms an attack on Russian forces that day and several personnel "
                 "dead, at a checkpoint rather than on a convoy.",
+                "published_at": at(21, 11, hour=15),
+                # Independent of JNIM, and "several" fits "at least six": the figure is
+                # corroborated (the wire's relay below never is).
+                "verified": "Reached by the wire service's correspondent; quote checked.",
             },
             {
                 "source": "Associated Press",
@@ -171,6 +207,59 @@ CLAIMS: list[dict[str, Any]] = [
             },
         ],
     },
+    {
+        "event": "Killings in Ngarbuh",
+        "claimant": "Government of Cameroon",
+        "measure": "killed",
+        "group": "civilians",
+        "count_text": "five",
+        "text": "The government says five civilians died when fuel caught fire during a "
+        "firefight with separatists.",
+        "made_at": at(17, 2, 2020),
+    },
+    {
+        "event": "Killings in Ngarbuh",
+        "claimant": "Human Rights Watch",
+        "measure": "killed",
+        "group": "civilians",
+        "count_text": "at least 21",
+        "text": "The rights group says soldiers and an armed group killed at least 21 "
+        "civilians, among them children.",
+        "made_at": at(25, 2, 2020),
+        "attributions": [
+            {
+                "source": "Human Rights Watch",
+                "stance": "asserts",
+                "published_at": at(25, 2, 2020),
+                "quote": "The group's report, with witness accounts.",
+                "verified": "Report on the group's site; archived copy checked.",
+            },
+            {
+                "source": "Government of Cameroon",
+                "stance": "contradicts",
+                "disputes": "perpetrator",
+                "published_at": at(17, 2, 2020),
+                "quote": "Denies that soldiers killed anyone deliberately.",
+                "verified": "Statement read on state radio.",
+            },
+            {
+                "source": "UN human rights office",
+                "stance": "corroborates",
+                "published_at": at(18, 2, 2020),
+                "quote": "Says civilians, among them children, were killed in the village.",
+                "verified": "Press briefing transcript.",
+            },
+        ],
+    },
+    {
+        "event": "Killings in Ngarbuh",
+        "claimant": "Government of Cameroon",
+        "measure": "killed",
+        "group": "people",
+        "count_text": "13",
+        "text": "After an inquiry the government puts the dead at 13 in all.",
+        "made_at": at(21, 4, 2020),
+    },
 ]
 
 DEMO_USERS = [
@@ -223,28 +312,31 @@ class Command(BaseCommand):
         for a in spec.get("attributions", []):
             source = sources[a["source"]]
             if source == claimant:
-                # The claimant's own later statement: put the figure on its attribution.
-                asserts = Attribution.objects.get(claim=claim, source=source)
-                services.attribution_update(
-                    attribution=asserts,
-                    version=asserts.version,
+                # The claimant's own statement: its figure, if any, goes on its attribution.
+                attribution = Attribution.objects.get(claim=claim, source=source)
+                attribution = services.attribution_update(
+                    attribution=attribution,
+                    version=attribution.version,
                     by=None,
                     reason="Demo data",
-                    count_text=a["count_text"],
+                    count_text=a.get("count_text", ""),
                     published_at=a.get("published_at"),
                     quote=a.get("quote", ""),
                 )
-                continue
-            services.attribution_create(
-                by=None,
-                claim=claim,
-                source=source,
-                stance=a["stance"],
-                count_text=a.get("count_text", ""),
-                quote=a.get("quote", ""),
-                published_at=a.get("published_at"),
-                reason="Demo data",
-            )
+            else:
+                attribution = services.attribution_create(
+                    by=None,
+                    claim=claim,
+                    source=source,
+                    stance=a["stance"],
+                    disputes=a.get("disputes", ""),
+                    count_text=a.get("count_text", ""),
+                    quote=a.get("quote", ""),
+                    published_at=a.get("published_at"),
+                    reason="Demo data",
+                )
+            if a.get("verified"):
+                services.attribution_verify(attribution=attribution, by=None, note=a["verified"])
         return 1
 
     def users(self) -> None:
