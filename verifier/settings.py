@@ -151,6 +151,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_URL:
+    # kombu's Redis transport with the fix that keeps a worker alive when Redis goes
+    # away (verifier/broker.py says what it fixes and why).
+    CELERY_BROKER_TRANSPORT = "verifier.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = TASKS_IN_PROCESS
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
@@ -179,6 +183,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker keeps trying to reach Redis for as long as it is down (every few seconds,
+# verifier/broker.py), rather than exiting after 100 attempts.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_DEFAULT_QUEUE = "verifier"
