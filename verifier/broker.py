@@ -43,12 +43,13 @@ class QoS(redis.QoS):
     def restore_unacked(self, client: Any = None) -> Any:
         transport = self.channel.connection
         if client is None and (transport is None or transport.client is None):
+            delivered: Any = self._delivered
             logger.warning(
                 "Lost the broker with %d message(s) reserved; they stay in Redis' unacked "
                 "set, and the sweep requeues the events they were for.",
-                len(self._delivered),
+                len(delivered),
             )
-            self._delivered.clear()
+            delivered.clear()
             return None
         return super().restore_unacked(client)
 

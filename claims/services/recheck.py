@@ -24,13 +24,14 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims import conflicts
 from claims.models import Attribution, Claim, ConflictFlag, Event
+from claims.notifications import record_flag_opened
 from claims.queueing import enqueue_rechecks, forget_queued
 
 from .common import remember
@@ -55,6 +56,23 @@ def mark_for_recheck(event_ids: Iterable[int]) -> None:
         needs_recheck_since=Coalesce("needs_recheck_since", now), last_change_at=now
     )
     transaction.on_commit(lambda: enqueue_rechecks(ids), robust=True)
+
+
+def limit_lock_wait() -> None:
+    """Inside the recheck's transaction: wait at most RECHECK_LOCK_TIMEOUT_MS for a lock.
+
+    A recheck is redelivered when its worker dies; if that worker's connection still
+    holds the event's row (a machine that vanished sends no FIN, and PostgreSQL only
+    ends such a session after its keepalives or idle-in-transaction timeout, see
+    settings), waiting behind it would hold this worker too. Failing fast lets the
+    task retry with backoff while the worker does other events.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)",
+                [f"{settings.RECHECK_LOCK_TIMEOUT_MS}ms"],
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +428,7 @@ def recheck_event(
     queued key so that those changes queue nothing more.
     """
     with transaction.atomic():
+        limit_lock_wait()
         locked = EVENT_LOCK.rows(event_id)
         if not locked:
             forget_queued(event_id)
@@ -492,14 +511,9 @@ def recheck_event(
             resolved.append(flag.pk)
 
         Event.objects.filter(pk=event_id).update(needs_recheck_since=None, last_checked_at=now)
-        if opened:
-            from claims.tasks import notify_flag_opened
-
-            def notify(flag_ids: tuple[int, ...] = tuple(opened)) -> None:
-                for flag_id in flag_ids:
-                    notify_flag_opened.delay(flag_id)
-
-            transaction.on_commit(notify, robust=True)
+        # Each new flag's email and webhook commit with it (an outbox): sent at least once.
+        for flag in ConflictFlag.objects.filter(pk__in=opened).select_related("event"):
+            record_flag_opened(flag)
     result = RecheckResult(event_id, tuple(opened), tuple(updated), tuple(resolved))
     if result.changed:
         logger.info(
@@ -513,12 +527,12 @@ def recheck_event(
 
 
 def requeue_stale_rechecks(*, older_than: timedelta | None = None) -> int:
-    """The sweep: queue a recheck for every event marked longer ago than ``older_than``."""
+    """The sweep: queue a recheck for every event marked longer ago than ``older_than``
+    that has none queued (a backlog after an outage is not multiplied by each sweep)."""
     if older_than is None:
         older_than = timedelta(seconds=settings.RECHECK_STALE_SECONDS)
     cutoff = timezone.now() - older_than
     ids = list(
         Event.objects.filter(needs_recheck_since__lte=cutoff).values_list("pk", flat=True)[:5000]
     )
-    # The sweep runs when something was lost, so it does not trust the queued keys.
-    return enqueue_rechecks(ids, coalesce=False)
+    return enqueue_rechecks(ids)
