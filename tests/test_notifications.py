@@ -102,9 +102,7 @@ def test_editors_are_emailed_once_with_an_idempotency_key(flag: ConflictFlag) ->
     assert len(mail.outbox) == 1
 
 
-def test_the_webhook_gets_a_slack_style_message_with_its_key(
-    webhook: Webhook, editor: Any
-) -> None:
+def test_the_webhook_gets_a_slack_style_message_with_its_key(webhook: Webhook, editor: Any) -> None:
     flag = open_conflict()
     hook = note(flag, "webhook")
     assert notifications.deliver(hook.pk).status == "sent"
@@ -160,9 +158,7 @@ def test_the_sweep_leaves_a_fresh_notification_to_its_task_for_a_moment(
     assert notifications.deliver_due() == 1
 
 
-def test_an_event_title_with_a_newline_does_not_break_the_email(
-    editor: Any, settings: Any
-) -> None:
+def test_an_event_title_with_a_newline_does_not_break_the_email(editor: Any, settings: Any) -> None:
     flag = open_conflict("Ambush near Mopti")
     # Written past the services (an older row, a raw import): the email must still go.
     type(flag.event).objects.filter(pk=flag.event_id).update(title="Ambush\nBcc: x@evil.example")
