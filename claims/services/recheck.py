@@ -512,8 +512,9 @@ def recheck_event(
 
         Event.objects.filter(pk=event_id).update(needs_recheck_since=None, last_checked_at=now)
         # Each new flag's email and webhook commit with it (an outbox): sent at least once.
-        for flag in ConflictFlag.objects.filter(pk__in=opened).select_related("event"):
-            record_flag_opened(flag)
+        if opened:
+            for flag in ConflictFlag.objects.filter(pk__in=opened).select_related("event"):
+                record_flag_opened(flag)
     result = RecheckResult(event_id, tuple(opened), tuple(updated), tuple(resolved))
     if result.changed:
         logger.info(
