@@ -41,7 +41,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.postgres]
 
 
 # --- Helpers --------------------------------------------------------------------------------
-def tests_database_url() -> str:
+def database_url_for_tests() -> str:
     db = settings.DATABASES["default"]
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
@@ -136,7 +136,7 @@ def test_a_redis_outage_under_make_run_leaves_web_up_and_rechecks_resume(
     private_redis.start()
     port = free_port()
     env = app_env(
-        tests_database_url(),
+        database_url_for_tests(),
         private_redis.url(),
         PORT=str(port),
         BEAT_SCHEDULE=str(tmp_path / "beat-schedule"),
@@ -358,7 +358,7 @@ def test_an_import_while_redis_is_down_logs_one_failure_not_one_per_line(
     result = subprocess.run(
         [sys.executable, "manage.py", "import_claims", str(lines)],
         cwd=ROOT,
-        env=app_env(tests_database_url(), private_redis.url()),
+        env=app_env(database_url_for_tests(), private_redis.url()),
         capture_output=True,
         text=True,
         timeout=300,
