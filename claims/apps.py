@@ -1,5 +1,6 @@
 """App configuration for claims: says once at start-up where tasks run."""
 
+import importlib
 import logging
 import os
 import sys
@@ -25,6 +26,10 @@ class ClaimsConfig(AppConfig):
         # The API caches permission sets; its signal handlers clear them on role
         # changes made anywhere (a shell, a command), not only once the URLs load.
         import claims.api.permissions  # noqa: F401
+
+        # Services queue tasks by name (claims.queueing), never importing them: every
+        # process that may queue one must know it.
+        importlib.import_module("claims.tasks")
 
         # runserver's autoreloader starts the app twice; speak only in the serving child.
         if "runserver" in sys.argv and os.environ.get("RUN_MAIN") != "true":

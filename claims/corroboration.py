@@ -95,6 +95,15 @@ class _Evidence:
     figure: Figure | None  # its own figure, or the claim's when it asserts that claim
 
 
+# What a figure is, for the questions below: its topic and its interval.
+FigureKey = tuple[str, str, int, int | None]
+
+
+def _figure_key(s: Statement) -> FigureKey:
+    assert s.figure is not None
+    return (s.measure, s.group.key, s.figure.low, s.figure.high)
+
+
 def assess_claims(
     statements: Sequence[Statement],
     live: Iterable[Statement],
@@ -102,32 +111,15 @@ def assess_claims(
 ) -> dict[int, Assessment]:
     """Each claim's assessment. ``live``: ``conflicts.live_statements(statements)``;
     ``open_conflicts``: the conflicts the desk has not dismissed or settled."""
-    live_keys = {s.key for s in live}
-    on_open_sides: dict[str, list[Conflict]] = defaultdict(list)
-    for conflict in open_conflicts:
-        for key in conflict.keys:
-            on_open_sides[key].append(conflict)
-    claims = {s.claim_id: s for s in statements if s.is_claim}
+    event = _Event(statements, {s.key for s in live}, open_conflicts)
     by_claim: dict[int, list[Statement]] = defaultdict(list)
     for s in statements:
         if not s.is_claim:
             by_claim[s.claim_id].append(s)
-    verified_origins = {
-        s.origin
-        for s in statements
-        if s.verification == Verification.VERIFIED and not s.excluded and s.stance != Stance.RELAYS
+    return {
+        claim.claim_id: _Claim(claim, by_claim[claim.claim_id], event).assess()
+        for claim in event.claims.values()
     }
-    event_evidence = [e for s in statements if (e := _evidence(s, claims)) is not None]
-    found = {}
-    for claim_id, claim in claims.items():
-        superseded = claim.key not in live_keys
-        own = [claim, *by_claim[claim_id]]
-        evidence = event_evidence
-        if superseded:
-            evidence = [e for e in event_evidence if e.statement.claim_id == claim_id]
-        context = _Context(claim, own, evidence, live_keys, on_open_sides, verified_origins)
-        found[claim_id] = context.assess(superseded)
-    return found
 
 
 def _evidence(s: Statement, claims: dict[int, Statement]) -> _Evidence | None:
@@ -144,34 +136,108 @@ def _evidence(s: Statement, claims: dict[int, Statement]) -> _Evidence | None:
     return _Evidence(s, figure)
 
 
-class _Context:
-    """One claim with what bears on it; ``assess`` applies the rules in order."""
+class _Event:
+    """What every claim of one event is judged against, gathered once.
+
+    An event can hold thousands of claims that repeat a few figures from a few dozen
+    origins; asking each claim's questions of every other statement would be
+    quadratic (a second and more at 1,000 claims). So the answers are kept per origin
+    and per figure (``FigureKey``), which claims share.
+    """
 
     def __init__(
-        self,
-        claim: Statement,
-        own: list[Statement],
-        evidence: list[_Evidence],
-        live_keys: set[str],
-        on_open_sides: dict[str, list[Conflict]],
-        verified_origins: set[str],
+        self, statements: Sequence[Statement], live_keys: set[str], conflicts: Iterable[Conflict]
     ) -> None:
-        self.claim = claim
-        self.own = own
-        self.independent = [e for e in evidence if e.statement.origin != claim.origin]
+        self.claims = {s.claim_id: s for s in statements if s.is_claim}
         self.live_keys = live_keys
-        self.on_open_sides = on_open_sides
-        self.verified_origins = verified_origins
-        self.agreeing = self._agreeing()
+        self.on_open_sides: dict[str, list[Conflict]] = defaultdict(list)
+        for conflict in conflicts:
+            for key in conflict.keys:
+                self.on_open_sides[key].append(conflict)
+        self.evidence = [e for s in statements if (e := _evidence(s, self.claims)) is not None]
+        self.verified_origins = {e.statement.origin for e in self.evidence} | {
+            s.origin
+            for s in statements
+            if s.verification == Verification.VERIFIED and not s.excluded
+            and s.stance != Stance.RELAYS
+        }  # fmt: skip
+        self._independent: dict[str, list[_Evidence]] = {}
+        self._agreeing: dict[tuple[str, FigureKey], list[Statement]] = {}
+        self._clashing: dict[tuple[int, FigureKey], dict[str, Statement]] = {}
+        self._distinct_sides: dict[int, list[Statement]] = {}
 
-    def assess(self, superseded: bool) -> Assessment:
+    def independent(self, origin: str) -> list[_Evidence]:
+        """Verified evidence from origins other than ``origin``."""
+        if origin not in self._independent:
+            self._independent[origin] = [e for e in self.evidence if e.statement.origin != origin]
+        return self._independent[origin]
+
+    def agreeing(self, claim: Statement) -> list[Statement]:
+        """Independent verified figures of the claim's measure, for its group or one
+        containing it, that share a value with its figure."""
+        key = (claim.origin, _figure_key(claim))
+        if key not in self._agreeing:
+            assert claim.figure is not None
+            self._agreeing[key] = [
+                e.statement
+                for e in self.independent(claim.origin)
+                if e.figure is not None
+                and e.statement.stance != Stance.CONTRADICTS
+                and e.statement.measure == claim.measure
+                and group_contains(e.statement.group, claim.group)
+                and e.figure.fits(claim.figure)
+            ]
+        return self._agreeing[key]
+
+    def _distinct(self, conflict: Conflict) -> list[Statement]:
+        """The conflict's statements, one per origin and figure."""
+        if id(conflict) not in self._distinct_sides:
+            one_each = {
+                (o.origin, _figure_key(o) if o.figure is not None else None): o
+                for o in reversed((*conflict.sides, *conflict.disputes))
+            }
+            self._distinct_sides[id(conflict)] = list(reversed(one_each.values()))
+        return self._distinct_sides[id(conflict)]
+
+    def opposed(self, conflict: Conflict, own: Statement) -> list[Statement]:
+        """One statement per other origin in ``conflict`` whose figure clashes with ``own``'s."""
+        key = (id(conflict), _figure_key(own))
+        if key not in self._clashing:
+            clashing: dict[str, Statement] = {}
+            for other in self._distinct(conflict):
+                if other.origin not in clashing and _clash(other, own):
+                    clashing[other.origin] = other
+            self._clashing[key] = clashing
+        return [s for origin, s in self._clashing[key].items() if origin != own.origin]
+
+
+class _Claim:
+    """One claim with what bears on it; ``assess`` applies the rules in order."""
+
+    def __init__(self, claim: Statement, attributions: list[Statement], event: _Event) -> None:
+        self.claim = claim
+        self.own = [claim, *attributions]
+        self.event = event
+        self.superseded = claim.key not in event.live_keys
+        # A superseded claim is judged on its own attributions alone (section 5).
+        self.independent = [
+            e
+            for e in event.independent(claim.origin)
+            if not self.superseded or e.statement.claim_id == claim.claim_id
+        ]
+        agreeing = event.agreeing(claim)
+        if self.superseded:
+            agreeing = [s for s in agreeing if s.claim_id == claim.claim_id]
+        self.agreeing = agreeing
+
+    def assess(self) -> Assessment:
         corroboration, because, against = self._corroboration()
         return Assessment(
             claim_id=self.claim.claim_id,
             group=self.claim.group,
             corroboration=corroboration,
             credibility=self._credibility(corroboration, against),
-            superseded=superseded,
+            superseded=self.superseded,
             responsibility_disputed=any(
                 s.stance == Stance.CONTRADICTS
                 and s.disputes == Scope.PERPETRATOR
@@ -207,9 +273,10 @@ class _Context:
         """Figures in open conflicts with the claim's own live ones, and disputes of it."""
         against: dict[str, Statement] = {}
         for s in self.own:
-            if s.origin == self.claim.origin and s.key in self.live_keys and s.figure is not None:
-                for conflict in self.on_open_sides.get(s.key, ()):
-                    against.update((o.key, o) for o in _opposed(conflict, s))
+            live_figure = s.key in self.event.live_keys and s.figure is not None
+            if s.origin == self.claim.origin and live_figure:
+                for conflict in self.event.on_open_sides.get(s.key, ()):
+                    against.update((o.key, o) for o in self.event.opposed(conflict, s))
         for e in self.independent:
             if e.figure is None and self._disputes_claim(e.statement):
                 against[e.statement.key] = e.statement
@@ -225,26 +292,15 @@ class _Context:
         return (
             s.disputes == Scope.TOLL
             and s.claim_id == self.claim.claim_id
-            and s.key in self.live_keys
+            and s.key in self.event.live_keys
         )
-
-    def _agreeing(self) -> list[Statement]:
-        claim = self.claim
-        assert claim.figure is not None
-        return [
-            e.statement
-            for e in self.independent
-            if e.figure is not None
-            and e.statement.stance != Stance.CONTRADICTS
-            and e.statement.measure == claim.measure
-            and group_contains(e.statement.group, claim.group)
-            and e.figure.fits(claim.figure)
-        ]
 
     def _credibility(self, corroboration: Corroboration, against: list[Statement]) -> Credibility:
         letter = self.claim.reliability
         if corroboration == Corroboration.CONTESTED:
-            stronger = self._strength(against) > self._strength(self._supporting(against))
+            opposed = {s.key for s in against}
+            supporting = [self.claim, *(s for s in self.agreeing if s.key not in opposed)]
+            stronger = self._strength(against) > self._strength(supporting)
             return Credibility.IMPROBABLE if stronger else Credibility.CANNOT_BE_JUDGED
         if corroboration == Corroboration.FIGURE_CORROBORATED:
             origins = {s.origin for s in self.agreeing}
@@ -257,25 +313,12 @@ class _Context:
             return Credibility.DOUBTFUL
         return Credibility.CANNOT_BE_JUDGED
 
-    def _supporting(self, against: list[Statement]) -> list[Statement]:
-        opposed = {s.key for s in against}
-        return [self.claim, *(s for s in self.agreeing if s.key not in opposed)]
-
     def _strength(self, side: Iterable[Statement]) -> tuple[int, int]:
         """(origins with a verified attribution, best reliability), larger is stronger."""
         side = list(side)
-        verified = {s.origin for s in side if s.origin in self.verified_origins}
+        verified = {s.origin for s in side if s.origin in self.event.verified_origins}
         best = min((reliability_rank(s.reliability) for s in side), default=len(RELIABILITY))
         return (len(verified), -best)
-
-
-def _opposed(conflict: Conflict, own: Statement) -> list[Statement]:
-    """The statements in a conflict that another origin set against ``own``'s figure."""
-    return [
-        o
-        for o in (*conflict.sides, *conflict.disputes)
-        if o.origin != own.origin and _clash(o, own)
-    ]
 
 
 def _clash(other: Statement, own: Statement) -> bool:

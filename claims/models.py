@@ -567,3 +567,44 @@ class Toll(models.Model):
         if self.overridden:
             return (self.override_low, self.override_best, self.override_high)
         return (self.low, self.best, self.high)
+
+
+class Notification(models.Model):
+    """One message the desk is owed about a flag: an outbox row, sent at least once.
+
+    Recorded in the transaction that opens the flag, so a flag never exists without
+    the email and webhook that announce it; a worker, or the periodic sweep if the
+    broker or the database was down meanwhile, sends it and records how it went. What
+    was sent, or failed to send and why, stays visible here.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "email to the Editors"
+        WEBHOOK = "webhook", "webhook"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        SENT = "sent", "sent"
+
+    flag = models.ForeignKey(ConflictFlag, on_delete=models.PROTECT, related_name="notifications")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # The message as composed when the flag opened: {"subject", "body", "to"} for an
+    # email, the JSON body for a webhook. Sent as recorded, however late.
+    payload = models.JSONField()
+    # Sent with the message (webhook JSON and header, email header): a receiver that
+    # sees the same key twice can drop the second, the rare duplicate of a send whose
+    # success could not be recorded.
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(help_text="When a pending message is next tried.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} about flag #{self.flag_id} ({self.status})"

@@ -23,6 +23,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "view_toll", "confirm_toll",
         "view_groupterm", "add_groupterm", "change_groupterm",
         "view_sourcealias", "add_sourcealias", "change_sourcealias",
+        "view_notification",
     ],
     FACT_CHECKERS: [
         "view_event",

@@ -37,6 +37,7 @@ def recheck_event(event_id: int, force: bool = False) -> dict[str, object] | Non
     if result is None:
         return None
     if result.retry_in:
+        # The queued key stays set, so this stays the event's one queued recheck.
         recheck_event.apply_async(args=[event_id], countdown=result.retry_in)
         return {"event": result.event_id, "waiting": round(result.retry_in, 3)}
     return {
@@ -50,31 +51,26 @@ def recheck_event(event_id: int, force: bool = False) -> dict[str, object] | Non
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=5, retry_jitter=True, max_retries=3)
 def sweep_rechecks() -> int:
-    """Beat: requeue every event still marked for a recheck after a while."""
+    """Beat: requeue every event still marked for a recheck and not queued."""
     return services.requeue_stale_rechecks()
 
 
 @shared_task(
-    autoretry_for=(*TRANSIENT, notifications.WebhookError),
-    retry_backoff=5,
-    retry_backoff_max=300,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=30,
     retry_jitter=True,
-    max_retries=6,
+    max_retries=4,
 )
-def notify_flag_opened(flag_id: int) -> None:
-    """Tell the Editors group about a new conflict flag: email, then the webhook if set."""
-    notifications.email_editors_about_flag(flag_id)
-    if settings.CONFLICT_WEBHOOK_URL:  # no task at all when there is nothing to post to
-        notify_flag_webhook.delay(flag_id)
+def deliver_notification(notification_id: int) -> str | None:
+    """Send one new flag's email or webhook. A receiver that refuses is recorded on the
+    row and retried by the sweep; this task retries only a missing database or broker,
+    and if it gives up the row is still pending, so the sweep sends it."""
+    note = notifications.deliver(notification_id)
+    return note.status if note else None
 
 
-@shared_task(
-    autoretry_for=(*TRANSIENT, notifications.WebhookError),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=6,
-)
-def notify_flag_webhook(flag_id: int) -> None:
-    # Its own task so a failing webhook is retried without emailing again.
-    notifications.post_flag_webhook(flag_id)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=5, retry_jitter=True, max_retries=3)
+def sweep_notifications() -> int:
+    """Beat: send the notifications that are due (never sent, or due for a retry)."""
+    return notifications.deliver_due()

@@ -19,7 +19,7 @@ import pytest
 from conftest import ARTIFACTS, ROOT, WorkerProcess, wait_for
 from django.db import connection, transaction
 
-from claims import services
+from claims import queueing, services
 from claims.models import ConflictFlag, Event, Source
 from claims.tasks import recheck_event
 
@@ -123,7 +123,11 @@ def test_a_worker_killed_mid_recheck_loses_nothing(celery_worker_process: Worker
     assert open_flags(event) == []
 
     celery_worker_process.start("rescuer")
-    # What beat's sweep does every minute; events marked a while ago are requeued.
+    # The killed worker's message waits in Redis' unacked set for the visibility
+    # timeout, and its "queued" key keeps the sweep off the event as long (both
+    # RECHECK_QUEUED_SECONDS, 5 min); here the key lapses at once. Then the sweep,
+    # every few seconds under beat, requeues the event.
+    queueing.forget_queued(event.pk)
     assert services.requeue_stale_rechecks(older_than=timedelta(0)) >= 1
     wait_for(lambda: open_flags(event), timeout=20)
     assert len(open_flags(event)) == 1

@@ -126,7 +126,35 @@ def database_from_env(url: str | None) -> dict[str, Any]:
             "DATABASE_URL names no database. "
             "Use postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:///path/to/file.sqlite3."
         )
+    if config["ENGINE"].endswith("postgresql"):
+        config["OPTIONS"] = {**postgres_liveness(), **config.get("OPTIONS", {})}
     return dict(config)
+
+
+def postgres_liveness() -> dict[str, Any]:
+    """Connection options so that a dead peer is noticed in seconds, not minutes.
+
+    Client side (libpq keepalives): a worker notices a PostgreSQL that vanished. Server
+    side (per session, ``-c``): PostgreSQL ends the session of a client that vanished
+    without closing its socket (a frozen or partitioned worker), and of one idle in a
+    transaction for longer than DB_IDLE_IN_TRANSACTION_SECONDS, releasing the row
+    locks it held: a redelivered recheck waited 37 s behind such a lock.
+    """
+    idle = int(float(os.environ.get("DB_IDLE_IN_TRANSACTION_SECONDS", "60")) * 1000)
+    server = {
+        "idle_in_transaction_session_timeout": idle,
+        "tcp_keepalives_idle": 10,
+        "tcp_keepalives_interval": 5,
+        "tcp_keepalives_count": 3,
+    }
+    return {
+        "connect_timeout": 5,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "options": " ".join(f"-c {name}={value}" for name, value in server.items()),
+    }
 
 
 DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"))}
@@ -151,6 +179,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_URL:
+    # kombu's Redis transport with the fix that keeps a worker alive when Redis goes
+    # away (verifier/broker.py says what it fixes and why).
+    CELERY_BROKER_TRANSPORT = "verifier.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = TASKS_IN_PROCESS
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
@@ -163,9 +195,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 # Redis re-delivers an unacknowledged task after the visibility timeout: keep it well
-# above the hard time limit so a slow task is not run twice while still running.
+# above the hard time limit plus the longest countdown (retries back off to 60 s) so a
+# task is not run twice while still held; it bounds how long a message reserved by a
+# worker that died waits to run again.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 600,
+    "visibility_timeout": 300,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
@@ -179,16 +213,32 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker keeps trying to reach Redis for as long as it is down (every few seconds,
+# verifier/broker.py), rather than exiting after 100 attempts.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_DEFAULT_QUEUE = "verifier"
 # Static schedule: django-celery-beat does not install with Django 6.1.
-RECHECK_SWEEP_SECONDS = int(os.environ.get("RECHECK_SWEEP_SECONDS", "60"))
-RECHECK_STALE_SECONDS = int(os.environ.get("RECHECK_STALE_SECONDS", "120"))
+# The sweeps are what make a lost message, a dead worker or an outage cost a delay
+# instead of a flag or an email: cheap indexed queries, so they run often.
+RECHECK_SWEEP_SECONDS = float(os.environ.get("RECHECK_SWEEP_SECONDS", "15"))
+RECHECK_STALE_SECONDS = float(os.environ.get("RECHECK_STALE_SECONDS", "10"))
+# How long an event's "queued" key lives: the sweep does not requeue an event while
+# it does, so it also bounds how long a message lost with its worker holds one up.
+RECHECK_QUEUED_SECONDS = int(os.environ.get("RECHECK_QUEUED_SECONDS", "300"))
+NOTIFY_SWEEP_SECONDS = float(os.environ.get("NOTIFY_SWEEP_SECONDS", "15"))
+# After a failed enqueue, skip enqueueing for this long (the sweeps cover what is
+# skipped), so writes do not each wait on a broker that is down.
+ENQUEUE_PAUSE_SECONDS = float(os.environ.get("ENQUEUE_PAUSE_SECONDS", "10"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-events-needing-recheck": {
         "task": "claims.tasks.sweep_rechecks",
         "schedule": RECHECK_SWEEP_SECONDS,
+    },
+    "sweep-pending-notifications": {
+        "task": "claims.tasks.sweep_notifications",
+        "schedule": NOTIFY_SWEEP_SECONDS,
     },
 }
 # Coalescing: a recheck runs once an event's changes pause for RECHECK_COALESCE_SECONDS,
@@ -196,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
 # however long a burst of changes goes on.
 RECHECK_COALESCE_SECONDS = float(os.environ.get("RECHECK_COALESCE_SECONDS", "0.3"))
 RECHECK_MAX_WAIT_SECONDS = float(os.environ.get("RECHECK_MAX_WAIT_SECONDS", "2"))
+# The recheck waits at most this long for an event's row lock, then retries later.
+RECHECK_LOCK_TIMEOUT_MS = int(os.environ.get("RECHECK_LOCK_TIMEOUT_MS", "5000"))
 
 CONFLICT_WEBHOOK_URL = os.environ.get("CONFLICT_WEBHOOK_URL", "")
 

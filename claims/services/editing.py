@@ -93,6 +93,8 @@ def event_update(*, event: Event, by: Actor, reason: str = "Edited", **changes: 
     if unknown:
         raise TypeError(f"Unknown event fields: {sorted(unknown)}")
     event = Event.objects.select_for_update().get(pk=event.pk)
+    if "title" in changes:  # as event_create: one line, single spaces (it heads emails)
+        changes["title"] = " ".join(str(changes["title"]).split())
     for name, value in changes.items():
         setattr(event, name, value)
     _full_clean(event)

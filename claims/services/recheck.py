@@ -25,13 +25,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims.analysis import EventAnalysis, analyse
 from claims.conflicts import Conflict, Statement
 from claims.models import Claim, ConflictFlag, Event, Toll
+from claims.notifications import record_flag_opened
 from claims.queueing import enqueue_rechecks, forget_queued
 from claims.selectors import event_statements
 from claims.tolls import TollProposal
@@ -57,6 +58,23 @@ def mark_for_recheck(event_ids: Iterable[int]) -> None:
         needs_recheck_since=Coalesce("needs_recheck_since", now), last_change_at=now
     )
     transaction.on_commit(lambda: enqueue_rechecks(ids), robust=True)
+
+
+def limit_lock_wait() -> None:
+    """Inside the recheck's transaction: wait at most RECHECK_LOCK_TIMEOUT_MS for a lock.
+
+    A recheck is redelivered when its worker dies; if that worker's connection still
+    holds the event's row (a machine that vanished sends no FIN, and PostgreSQL only
+    ends such a session after its keepalives or idle-in-transaction timeout, see
+    settings), waiting behind it would hold this worker too. Failing fast lets the
+    task retry with backoff while the worker does other events.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)",
+                [f"{settings.RECHECK_LOCK_TIMEOUT_MS}ms"],
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,18 +287,6 @@ def _wait_for_lull(marked: datetime | None, last_change: datetime | None) -> flo
     )
 
 
-def _notify_opened(flag_ids: list[int]) -> None:
-    if not flag_ids:
-        return
-    from claims.tasks import notify_flag_opened
-
-    def notify() -> None:
-        for flag_id in flag_ids:
-            notify_flag_opened.delay(flag_id)
-
-    transaction.on_commit(notify, robust=True)
-
-
 def recheck_event(
     *, event_id: int, force: bool = False, wait_for_lull: bool = False
 ) -> RecheckResult | None:
@@ -296,6 +302,7 @@ def recheck_event(
     queued key so that those changes queue nothing more.
     """
     with transaction.atomic():
+        limit_lock_wait()
         event = Event.objects.select_for_update().filter(pk=event_id).first()
         if event is None:
             forget_queued(event_id)
@@ -316,7 +323,10 @@ def recheck_event(
         Event.objects.filter(pk=event_id).update(
             needs_recheck_since=None, last_checked_at=timezone.now()
         )
-        _notify_opened(opened)
+        # Each new flag's email and webhook commit with it (an outbox): sent at least once.
+        if opened:
+            for flag in ConflictFlag.objects.filter(pk__in=opened).select_related("event"):
+                record_flag_opened(flag)
     result = RecheckResult(event_id, tuple(opened), tuple(updated), tuple(resolved))
     if result.changed:
         logger.info(
@@ -330,12 +340,12 @@ def recheck_event(
 
 
 def requeue_stale_rechecks(*, older_than: timedelta | None = None) -> int:
-    """The sweep: queue a recheck for every event marked longer ago than ``older_than``."""
+    """The sweep: queue a recheck for every event marked longer ago than ``older_than``
+    that has none queued (a backlog after an outage is not multiplied by each sweep)."""
     if older_than is None:
         older_than = timedelta(seconds=settings.RECHECK_STALE_SECONDS)
     cutoff = timezone.now() - older_than
     ids = list(
         Event.objects.filter(needs_recheck_since__lte=cutoff).values_list("pk", flat=True)[:5000]
     )
-    # The sweep runs when something was lost, so it does not trust the queued keys.
-    return enqueue_rechecks(ids, coalesce=False)
+    return enqueue_rechecks(ids)
