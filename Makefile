@@ -25,8 +25,8 @@ run: setup ## Set up and serve on http://$(HOST):$(PORT)/
 		$(PY) manage.py runserver $(HOST):$(PORT); \
 	fi
 
-test: venv ## Set up and run the whole test suite
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: venv ## Set up and run the whole test suite (on the local PostgreSQL and Redis if they answer)
+	scripts/run-tests $(PYTEST_ARGS)
 
 setup: venv migrate demo
 
