@@ -490,9 +490,9 @@ def _alt(phrases: Iterable[str]) -> str:
 
     Optimisation kept (bench/counts.py): the alternation is written as a
     character trie, so the engine rejects a word at its first letter instead of
-    trying every phrase in turn; the plain "|".join of the phrases makes a
-    1,000-word article ~1.5x slower (the trie saves ~35 % of its time) and the
-    dev phrases, already over the 10x-the-floor target, slower still."""
+    trying every phrase in turn; with the plain "|".join of the phrases a
+    1,000-word article takes ~1.55x as long (the trie saves ~35 %), and the dev
+    phrases, over the 10x-the-floor target already, ~1.2-1.3x."""
     root: _Trie = {}
     for phrase in phrases:
         node = root
@@ -602,8 +602,8 @@ _NOT_A_COUNT_AFTER = (
 #
 # Optimisation kept (bench/counts.py): one lookahead for how any count can
 # begin, tried at each space before the kinds one by one; without it a
-# 1,000-word article takes ~1.8x as long (it saves ~45 % of the time) and the
-# dev phrases, over the 10x-the-floor target already, ~1.3x.
+# 1,000-word article takes ~1.45x as long (it saves ~30 %), and the dev
+# phrases, over the 10x-the-floor target already, ~1.1-1.3x.
 _OPENINGS = [
     *_START_WORDS, *EN_SCALES, *QUALIFIER_KIND, *VAGUE_QUANTIFIERS, *VAGUE_PLURALS,
     "dizaines", "centaines", "half a", "a", "an", "another", "un", "une",
