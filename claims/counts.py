@@ -308,7 +308,7 @@ YEAR_WORDS = set(
         " our s en depuis début fin le la l les"
     )
 )
-# "the toll rose from 132 to 160", "le bilan est passé de 16 à 23": two counts.
+# "the toll rose from 132 to 160", "le bilan est passé de 9 à 14": two counts.
 CHANGE_WORDS = set(
     _words(
         "rose risen rising increased increasing climbed jumped grew grown went revised raised"
@@ -626,7 +626,7 @@ _COUNT_RE = re.compile(
 
 # After "a soldier": the verb that makes it a count of one.
 _SINGLE_ADVERBS = rf"(?:\s+{_alt(SINGLE_ADVERBS)})*"
-# "an official from the emergency services was killed": who the person is,
+# "an officer from the fire brigade was killed": who the person is,
 # then the verb.
 _SINGLE_VERB_RE = re.compile(
     rf"(?:\s+(?:from|of|with|in|at)(?:\s+[^\W\d]+){{1,4}}?(?=\s+{_alt(SINGLE_PASSIVE)}\s))?"
@@ -687,8 +687,8 @@ _PEOPLE_AFTER_RE = re.compile(rf"\s+(?:\w+\s+)?{_alt(COUNTED_NOUNS + FR_COUNTED_
 
 # Between two counts: a few words, then a connector ("six soldiers and 34 ...").
 # A comma alone joins two counts only right after the first or after the
-# people it counts: "19 police officers, five rescuers", not "plusieurs
-# sources sécuritaires, d'autres soldats".
+# people it counts: "12 police officers, three medics", not "selon plusieurs
+# témoins, d'autres soldats".
 _ADDING_GAP_RE = re.compile(
     r"(?:\s+[^\W\d]+){0,4}?\s*(?:,\s*)?(?:and|plus|et|as\s+well\s+as|along\s+with)\s*"
     rf"|(?:(?:\s+[^\W\d]+){{0,3}}?\s+{_ANY_PEOPLE})?\s*,\s*"

@@ -146,7 +146,7 @@ PHRASES = [
     ("could exceed 100", 101, None, H, 101),
     ("nearly 50 may have died", 45, 50, H, 50),
     ("pourrait dépasser 100", 101, None, H, 101),
-    ("le bilan pourrait dépasser la vingtaine de morts", 21, None, H, 21),
+    ("pourrait dépasser la trentaine", 31, None, H, 31),
     # ... an "up to" under a hedge does not say the deaths happened
     ("up to 50 people may have been killed", 0, 50, H, 50),
     ("up to 30 people are feared dead", 0, 30, H, 30),
@@ -200,7 +200,7 @@ PHRASES = [
     # one person named in the singular, with a casualty verb
     ("an official was killed", 1, 1, E, 1),
     ("a third assailant was shot dead", 1, 1, E, 1),
-    ("an official from the emergency services was killed", 1, 1, E, 1),
+    ("an officer from the fire brigade was killed", 1, 1, E, 1),
     ("a soldier died", 1, 1, E, 1),
     ("a soldier killed in the attack", 1, 1, E, 1),
     ("un soldat a été tué", 1, 1, E, 1),
@@ -215,7 +215,7 @@ PHRASES = [
     ("four children and a woman", 5, 5, E, 5),
     ("two soldiers, a civilian and a child were killed", 4, 4, E, 4),
     ("un soldat et deux civils", 3, 3, E, 3),
-    ("19 police officers, five rescuers and a child", 25, 25, E, 25),
+    ("12 police officers, three medics and a child", 16, 16, E, 16),
     ("a woman and nearly 50 children", 46, 51, A, 51),
     ("six soldiers and 34 auxiliaries may have been killed", 40, 40, H, 40),
     # a qualifier written after the count
@@ -236,7 +236,7 @@ PHRASES = [
     ("In 2024, 50 people were killed", 50, 50, E, 50),
     ("2024", 2024, 2024, E, 2024),  # a bare number is a count; a year needs a date-like context
     ("the toll fell from 40 to 25", 40, 40, E, 40),  # two counts, not a reversed range
-    ("le bilan est passé de 16 à 23 morts", 16, 16, E, 16),
+    ("le bilan est passé de 9 à 14 morts", 9, 9, E, 9),
 ]
 
 
@@ -426,8 +426,8 @@ RUNNING_TEXT = [
         [("A woman", 1, 1, K), ("four", 4, 4, K)],
     ),
     (
-        "Four civilians and an official were killed, and 31 people were injured.",
-        [("Four", 4, 4, K), ("an official", 1, 1, K), ("31", 31, 31, IN)],
+        "Three villagers and a teacher were killed, and 12 people were injured.",
+        [("Three", 3, 3, K), ("a teacher", 1, 1, K), ("12", 12, 12, IN)],
     ),
     (
         "Un soldat et deux civils ont été tués, dont un enfant.",
@@ -436,11 +436,11 @@ RUNNING_TEXT = [
     ("An official said 20 people were killed.", [("20", 20, 20, K)]),
     ("A gunman killed 20 people.", [("20", 20, 20, K)]),
     ("A soldier killed in the ambush was buried.", [("A soldier", 1, 1, K)]),
-    # the measure of a whole is its part's: "cinq morts dont un soldat"
+    # the measure of a whole is its part's: "huit morts dont un gendarme"
     (
-        "The group announced the death of seven fighters, including a commander, "
-        "with another 12 injured.",
-        [("seven", 7, 7, K), ("a commander", 1, 1, K), ("12", 12, 12, IN)],
+        "The group reported the death of five fighters, including a commander, "
+        "with 8 more wounded.",
+        [("five", 5, 5, K), ("a commander", 1, 1, K), ("8", 8, 8, IN)],
     ),
     # ages and how many
     (
@@ -675,7 +675,7 @@ def test_megabytes_of_text() -> None:
 # qualifier that row gives; the interval becomes [expected_low, open]). The old
 # label is checked too, so that a corrected data file makes this test fail
 # until the entry is removed.
-LABELS_OLDER_THAN_THE_CONTRACT = {20: Qualifier.PROVISIONAL}  # "a provisional death toll of N"
+LABELS_OLDER_THAN_THE_CONTRACT = {20: Qualifier.PROVISIONAL}  # a provisional toll of N
 
 
 def test_dev_phrases() -> None:
