@@ -6,8 +6,10 @@ Run from the project root:
     .venv/bin/python bench/counts.py --quick    # a few seconds
 
 On the same inputs it prints throughput (MB/s of UTF-8 and mentions/s) on the
-dev phrases (one call per phrase, as the product calls it) and on a 5 MB
-synthetic news-like text, for extract_counts, for quantulum3 and for a bare
+dev phrases (one call per phrase, as the product calls it), on synthetic
+1,000-word articles (one call per article, the realistic workload: the ingest
+calls it once per paragraph run of an article) and on a 5 MB synthetic
+news-like text, for extract_counts, for quantulum3 and for a bare
 ``re.finditer(r"\\d[\\d,]*")`` scan (the floor: no tool that looks at digits can
 be faster); then the accuracy of ours and quantulum3 on the dev phrases, and a
 markdown table with medians and ratios. quantulum3 is a bench-only dependency.
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from claims.counts import extract_counts  # noqa: E402
 
 DEV_PHRASES = ROOT.parent / "shared" / "data" / "count_phrases.dev.jsonl"
+ARTICLES = "1,000-word articles"
 FLOOR = re.compile(r"\d[\d,]*")
 
 # --------------------------------------------------------------------------
@@ -104,6 +107,20 @@ def news_text(size: int, seed: int = 2024) -> str:
         paragraphs.append(paragraph)
         n += len(paragraph) + 2
     return "\n\n".join(paragraphs)[:size]
+
+
+def articles(text: str, words: int = 1000) -> list[str]:
+    """text cut into articles of about words words, at paragraph ends."""
+    found: list[str] = []
+    current: list[str] = []
+    n = 0
+    for paragraph in text.split("\n\n"):
+        current.append(paragraph)
+        n += len(paragraph.split())
+        if n >= words:
+            found.append("\n\n".join(current))
+            current, n = [], 0
+    return found
 
 
 # --------------------------------------------------------------------------
@@ -194,7 +211,7 @@ def main() -> None:
     def record(inp: str, tool: str, texts: list[str], seconds: float, mentions: int) -> None:
         results[inp, tool] = (mb(texts) / seconds, mentions / seconds)
         print(
-            f"{inp:<14} {tool:<11} {mb(texts):8.3f} MB  {seconds * 1000:9.1f} ms  "
+            f"{inp:<19} {tool:<11} {mb(texts):8.3f} MB  {seconds * 1000:9.1f} ms  "
             f"{mentions:7d} mentions  {mb(texts) / seconds:9.3f} MB/s  "
             f"{mentions / seconds:11.0f} mentions/s",
             flush=True,
@@ -211,6 +228,21 @@ def main() -> None:
     timed |= measure({"quantulum3": quantulum}, phrases, 3, {})
     for name in ("ours", "quantulum3", "regex floor"):
         record("dev phrases", name, phrases, *timed[name])
+
+    arts = articles(text)[: 40 if quick else 200]
+    few = arts[: 2 if quick else 5]
+    timed = measure(fast, arts, reps, {})
+    # quantulum3 paragraph by paragraph, as on the news text
+    timed |= measure({"quantulum3": quantulum}, [p for a in few for p in a.split("\n\n")], 3, {})
+    seconds, mentions = timed["quantulum3"]
+    timed["quantulum3"] = (seconds * len(arts) / len(few), round(mentions * len(arts) / len(few)))
+    print(
+        f"quantulum3 on the articles: measured on {len(few)}, paragraph by paragraph, "
+        f"extrapolated to {len(arts)}"
+    )
+    for name in ("ours", "quantulum3", "regex floor"):
+        record(ARTICLES, name, arts, *timed[name])
+    per_article = {name: timed[name][0] / len(arts) * 1000 for name in timed}
 
     synthetic = f"news {size / 1e6:g} MB"
     timed = measure(fast, [text], reps, {})
@@ -230,11 +262,11 @@ def main() -> None:
     print()
     print("| input | tool | MB/s | mentions/s | ours / tool (MB/s) |")
     print("|---|---|---:|---:|---:|")
-    for inp in ("dev phrases", synthetic):
+    for inp in ("dev phrases", ARTICLES, synthetic):
         base = results[inp, "ours"][0]
         for tool in ("ours", "quantulum3", "regex floor"):
             mbs, mps = results[inp, tool]
-            note = " (extrapolated)" if tool == "quantulum3" and inp == synthetic else ""
+            note = " (extrapolated)" if tool == "quantulum3" and inp != "dev phrases" else ""
             ratio = "" if tool == "ours" else f"{base / mbs:.3g}x"
             print(f"| {inp} | {tool}{note} | {mbs:.3g} | {mps:,.0f} | {ratio} |")
     print()
@@ -242,7 +274,12 @@ def main() -> None:
     print("|---|---:|---:|")
     print(f"| accuracy ({len(rows)} lines) | {acc_ours:.1%} | {acc_q:.1%} |")
     print()
-    for inp in ("dev phrases", synthetic):
+    print(
+        f"{ARTICLES} (median CPU ms per article): ours {per_article['ours']:.3f}, "
+        f"regex floor {per_article['regex floor']:.3f}, "
+        f"quantulum3 {per_article['quantulum3']:.0f} (extrapolated)"
+    )
+    for inp in ("dev phrases", ARTICLES, synthetic):
         o, q, f = (results[inp, t][0] for t in ("ours", "quantulum3", "regex floor"))
         print(
             f"{inp}: ours is {o / q:,.0f}x quantulum3 (target >= 100x) and "

@@ -861,7 +861,7 @@ def extract_article(text: str, *, publisher: str, published: datetime) -> Articl
         for m in extract_counts(text[a:b]):
             mentions.append(
                 CountMention(
-                    m.low, m.high, m.qualifier, m.start + a, m.end + a, m.measure, m.phrase
+                    m.low, m.high, m.qualifier, m.start + a, m.end + a, m.measure, m.phrase, m.point
                 )
             )
     by_sentence: dict[int, list[CountMention]] = {}
