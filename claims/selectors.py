@@ -65,7 +65,7 @@ def figure_of(text: str, low: int, high: int | None, qualifier: str) -> Figure:
     """A stored count as the rules read it, with its point value (ANALYSIS.md §6)."""
     parsed = parse_count(text) if text else None
     if parsed is not None and (parsed.low, parsed.high) == (low, high):
-        point = getattr(parsed, "point", low)  # MERGE-COUNTS: parsed.point
+        point = parsed.point
     elif qualifier == "at_most" and high is not None:
         point = high  # stored by an older parser: judge by the qualifier
     else:
