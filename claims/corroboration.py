@@ -262,8 +262,13 @@ class _Claim:
         ]
         if confirming:
             return Corroboration.EVENT_CONFIRMED, _named("event confirmed by", confirming), []
+        # Verified statements that the claim was made (a denial is not one).
         verified = [
-            s for s in self.own[1:] if s.verification == Verification.VERIFIED and not s.excluded
+            s
+            for s in self.own[1:]
+            if s.verification == Verification.VERIFIED
+            and not s.excluded
+            and s.stance != Stance.CONTRADICTS
         ]
         if verified:
             return Corroboration.SINGLE_SOURCE, _named("verified:", verified), []

@@ -306,7 +306,9 @@ def test_a_frozen_workers_row_lock_is_released_and_the_recheck_retries(
     celery_worker_process: WorkerProcess,
 ) -> None:
     event = make_conflict("Checkpoint attack")  # its recheck is queued; no worker yet
-    env = {**celery_worker_process.env, "DB_IDLE_IN_TRANSACTION_SECONDS": "5"}
+    # Long enough that the worker, however slow to start on a busy machine, meets the
+    # lock while the frozen session still holds it.
+    env = {**celery_worker_process.env, "DB_IDLE_IN_TRANSACTION_SECONDS": "25"}
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -327,7 +329,7 @@ def test_a_frozen_workers_row_lock_is_released_and_the_recheck_retries(
         celery_worker_process.start("lock")
         # PostgreSQL ends the frozen session (idle in transaction), the recheck that
         # gave up on the lock retries, and the flag opens.
-        wait_for(lambda: open_flag_on(event.pk), timeout=60)
+        wait_for(lambda: open_flag_on(event.pk), timeout=120)
         assert "lock timeout" in log_of("worker-lock")
     finally:
         stop_group(holder, __import__("signal").SIGKILL)
