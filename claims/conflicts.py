@@ -336,17 +336,16 @@ def _said(s: Statement, *, group: bool, measure: bool, owned: bool = False) -> s
 def _said_all(said: Sequence[Statement], *, measure: bool = False, owned: bool = False) -> str:
     """Each distinct statement once, the group named on the first (and on every one
     whose group is written differently)."""
-    shown: list[str] = []
+    shown: dict[str, None] = {}  # each sentence once, in order
     labels: set[str] = set()
     for s in said:
         first = s.group.label not in labels
-        text = _said(s, group=first or measure, measure=measure, owned=owned)
         labels.add(s.group.label)
-        if text not in shown:
-            shown.append(text)
-    if len(shown) > MAX_NAMED:
-        shown = [*shown[:MAX_NAMED], f"{len(shown) - MAX_NAMED} more"]
-    return "; ".join(shown) if not owned else ", ".join(shown)
+        shown[_said(s, group=first or measure, measure=measure, owned=owned)] = None
+    named = list(shown)
+    if len(named) > MAX_NAMED:
+        named = [*named[:MAX_NAMED], f"{len(named) - MAX_NAMED} more"]
+    return "; ".join(named) if not owned else ", ".join(named)
 
 
 def _explain(

@@ -322,8 +322,8 @@ class _Claim:
         """(origins with a verified attribution, best reliability), larger is stronger."""
         side = list(side)
         verified = {s.origin for s in side if s.origin in self.event.verified_origins}
-        best = min((reliability_rank(s.reliability) for s in side), default=len(RELIABILITY))
-        return (len(verified), -best)
+        best = min((s.reliability for s in side), default="F")  # "A" sorts first
+        return (len(verified), -reliability_rank(best))
 
 
 def _clash(other: Statement, own: Statement) -> bool:
