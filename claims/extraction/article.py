@@ -19,6 +19,7 @@ it; "only two" or "none were killed" after another source's figure contradicts i
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -253,7 +254,19 @@ def _answered(kind: str, what: str, claims: list[ClaimDraft]) -> tuple[ClaimDraf
         return claims[-1], "toll"
     if _EVENT_OBJECT.match(what):
         return claims[0], ""
-    return (claims[-1], "") if CONFIRMED_EVENT_RE.search(what) else (None, "")
+    if not CONFIRMED_EVENT_RE.search(what):
+        return None, ""
+    # "confirmed the deaths": the latest claim about deaths, if another source made one.
+    measure = next((m for word, m in _OBJECT_MEASURE.items() if word in what.lower()), None)
+    same = [d for d in claims if measure is None or d.measure == measure]
+    return (same[-1], "") if same else (None, "")
+
+
+_OBJECT_MEASURE = {
+    "death": "killed", "dead": "killed", "killing": "killed", "toll": "killed", "morts": "killed",
+    "décès": "killed", "injur": "injured", "wound": "injured", "blessés": "injured",
+    "abduct": "abducted", "kidnap": "abducted", "enlèvement": "abducted",
+}  # fmt: skip
 
 
 def extract_article(text: str, *, publisher: str, published: datetime) -> ArticleDraft:
@@ -337,16 +350,20 @@ _NOUN_EN = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4)
+def _incident_words(text: str) -> list[tuple[int, str]]:
+    found = [*INCIDENT_RE.finditer(text), *INCIDENT_VERB_RE.finditer(text)]
+    return [(m.start(), " ".join(m.group(0).lower().split())) for m in found]
+
+
 def _noun(text: str, spans: list[tuple[int, int]]) -> str:
     """What the incident was, in English: the word the text uses most for it."""
     counts: dict[str, int] = {}
-    for a, b in spans:
-        for m in (*INCIDENT_RE.finditer(text, a, b), *INCIDENT_VERB_RE.finditer(text, a, b)):
-            word = " ".join(m.group(0).lower().split())
+    for start, word in _incident_words(text):
+        if any(a <= start < b for a, b in spans):
             word = _NOUN_EN.get(word, _NOUN_EN.get(word.rstrip("s"), word))
-            if word in ("opened fire", "took place", "incident"):
-                continue
-            counts[word] = counts.get(word, 0) + 1
+            if word not in ("opened fire", "took place", "incident"):
+                counts[word] = counts.get(word, 0) + 1
     return max(counts, key=lambda w: counts[w]) if counts else "incident"
 
 

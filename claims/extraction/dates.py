@@ -57,7 +57,7 @@ PAST_ANCHOR_RE = re.compile(
     rf"\b(?:in|en|since|depuis|of)\s+(?:(?:early|late|mid|début|fin)[\s-]+)?(?:(?P<month>{_EN_MONTH}"
     rf"|(?i:{_FR_MONTH}))\s+)?(?P<year>(?:19|20)\d\d)\b"
     rf"|\b(?:in|en)\s+(?P<month_only>{_EN_MONTH}|(?i:{_FR_MONTH}))\b(?!\s+\d)"
-    r"|\b(?P<last_year>last\s+year|l['’]an(?:née)?\s+dernière?|l['’]année\s+passée)\b",
+    r"|\b(?P<last_year>last\s+year|l['’]an(?:née)?\s+derni(?:er|ère)|l['’]année\s+passée)\b",
 )
 _MONTH_NUMBER = {
     m: i + 1
@@ -77,15 +77,53 @@ def relative_date(phrase: str, published: datetime) -> date | None:
 
     A weekday alone ("on Thursday") is the last such day up to and including the
     publication day: news says "on Thursday" for today, "last Thursday" for a week ago.
+    The common shapes are read here; dateparser (slow) only sees the others.
     """
     base = published.replace(tzinfo=None)
-    words_ = phrase.lower().split()
-    if len(words_) == 1 and WEEKDAY_INDEX.get(words_[0]) == base.weekday():
-        return base.date()
+    day = _simple_date(phrase.lower().strip(), base)
+    if day is not None:
+        return day
     data = _date_parser(base).get_date_data(phrase)
     if data.date_obj is None or data.period not in ("day", "time"):
         return None
     return data.date_obj.date()
+
+
+_RELATIVE_DAYS = {
+    "today": 0, "aujourd'hui": 0, "aujourd’hui": 0, "this morning": 0, "cette nuit": 0,
+    "yesterday": 1, "hier": 1, "last night": 1, "avant-hier": 2,
+}  # fmt: skip
+_DAY_MONTH = re.compile(
+    r"^(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?P<m>[^\W\d]+)\.?(?:,?\s+(?P<y>\d{4}))?$"
+    r"|^(?P<m2>[^\W\d]+)\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{4}))?$"
+)
+
+
+def _simple_date(phrase: str, base: datetime) -> date | None:
+    """Weekdays, "yesterday", "18 November (2024)", "Nov. 18": no parser needed."""
+    words_ = phrase.split()
+    if words_ and words_[-1] in WEEKDAY_INDEX and len(words_) <= 2:
+        back = (base.weekday() - WEEKDAY_INDEX[words_[-1]]) % 7
+        if words_[0] == "last" and back == 0:
+            back = 7
+        return (base - timedelta(days=back)).date()
+    if phrase in _RELATIVE_DAYS:
+        return (base - timedelta(days=_RELATIVE_DAYS[phrase])).date()
+    m = _DAY_MONTH.match(phrase)
+    if m is None:
+        return None
+    try:
+        month = month_of(m.group("m") or m.group("m2"))
+    except KeyError:
+        return None
+    year = int(m.group("y") or m.group("y2") or base.year)
+    try:
+        day = date(year, month, int(m.group("d") or m.group("d2")))
+    except ValueError:
+        return None
+    if not (m.group("y") or m.group("y2")) and day > base.date() + timedelta(days=1):
+        day = day.replace(year=year - 1)  # "18 November" read in January: last year's
+    return day
 
 
 @functools.lru_cache(maxsize=8)

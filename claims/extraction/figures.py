@@ -180,7 +180,7 @@ def _measure_from_verbs(text: str, m: CountMention) -> str | None:
         lowered = word.lower()
         if lowered in ".;":
             break
-        if lowered in MEASURE_WORDS_AFTER:
+        if lowered in MEASURE_WORDS_AFTER and (word.islower() or i == 0):  # not "Frontier Corps"
             # "Two bombers killed three people": the count did the killing.
             if lowered in ("killed", "wounded", "injured") and _OBJECT_AFTER.match(
                 after, after.lower().find(lowered) + len(lowered)

@@ -169,7 +169,7 @@ def _verb_frame(
     verb = v.group("verb")
     before = text[max(start, v.start() - 40) : v.start()]
     after = text[v.end() : s.end]
-    french = verb.endswith("é") or verb == "dit"
+    french = not verb.isascii() or verb in ("dit", "reconnu", "nie")
     if _NEGATED.search(before) or (_NOUN_BEFORE.search(before) and not french):
         return None  # "did not confirm", "the claims", "an estimated" (not "a déclaré")
     if re.match(r"\s+(?:by|of|par)\b", after) or VERB_RE.match(after.lstrip()):

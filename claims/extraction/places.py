@@ -9,6 +9,7 @@ where the reporter was, and "the border with X" is not where it happened.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -132,28 +133,43 @@ def _ok(name: str) -> bool:
 
 def localities(text: str, a: int, b: int, *, bare: bool = True) -> list[tuple[str, int, int]]:
     """The localities named in text[a:b], in text order: (name as written, start, end)."""
+    return [
+        (name, s, e)
+        for name, s, e, is_bare in _all_localities(text)
+        if a <= s and e <= b and (bare or not is_bare)
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def _all_localities(text: str) -> list[tuple[str, int, int, bool]]:
+    """Every locality in the text, found once per article (the readers ask span by span)."""
     found = []
-    for m in NAMED_LOCALITY_RE.finditer(text, a, b):
+    for m in NAMED_LOCALITY_RE.finditer(text):
         before = m.group("before")
         if _ok(before) and not _NATIONALITY.match(before) and not text.startswith(" of", m.end()):
-            found.append((f"{before} {m.group('kind')}", m.start(), m.end()))
-    for m in LOCALITY_RE.finditer(text, a, b):
+            found.append((f"{before} {m.group('kind')}", m.start(), m.end(), False))
+    for m in LOCALITY_RE.finditer(text):
         kind = m.lastgroup or ""
-        if kind == "bare" and not (bare and _HAPPENED_BEFORE.search(text, max(a, m.start() - 50), m.start())):
+        if kind == "bare" and not _HAPPENED_BEFORE.search(text, max(0, m.start() - 50), m.start()):
             continue  # a bare "in X" names the place of an incident only right after one
         name = m.group(kind)
         possessive = _POSSESSIVE.match(name)
         if possessive and possessive.group("country") in COUNTRIES:
             name = name[possessive.end() :]  # "Kenya's Lamu" is Lamu
         if _ok(name) and not _REGION_END.search(name):  # "the city of South Darfur State"
-            found.append((f"near {name}" if kind == "near" else name, m.start(), m.end()))
+            found.append((f"near {name}" if kind == "near" else name, m.start(), m.end(), kind == "bare"))
     return sorted(found, key=lambda f: f[1])
 
 
 def regions(text: str, a: int, b: int) -> list[tuple[str, str, int, int]]:
     """(name, kind of region, start, end) for each region named in text[a:b]."""
+    return [r for r in _all_regions(text) if a <= r[2] and r[3] <= b]
+
+
+@functools.lru_cache(maxsize=4)
+def _all_regions(text: str) -> list[tuple[str, str, int, int]]:
     found = []
-    for m in REGION_RE.finditer(text, a, b):
+    for m in REGION_RE.finditer(text):
         name = m.group("a") or m.group("b")
         kind = (m.group("kind") or m.group("kind2") or "region").lower()
         if _ok(name):

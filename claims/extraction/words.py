@@ -69,6 +69,7 @@ MEASURE_VERBS_BEFORE = {
     "lost": "killed", "lose": "killed", "losing": "killed", "tue": "killed", "tuant": "killed",
     "wound": "injured", "wounds": "injured", "wounding": "injured", "wounded": "injured",
     "injure": "injured", "injuring": "injured", "blessant": "injured",
+    "perdu": "killed", "perdre": "killed", "perd": "killed",
     "kidnap": "abducted", "kidnaps": "abducted", "kidnapping": "abducted",
     "abduct": "abducted", "abducting": "abducted", "enlevant": "abducted",
 }  # fmt: skip
@@ -79,7 +80,8 @@ MEASURE_WORDS_AFTER = {
     "wounded": "injured", "injured": "injured", "hurt": "injured", "blessés": "injured",
     "blessées": "injured", "missing": "missing", "disparus": "missing",
     "kidnapped": "abducted", "abducted": "abducted", "enlevés": "abducted",
-    "custody": "captured", "captured": "captured",
+    "custody": "captured", "captured": "captured", "bodies": "killed", "corps": "killed",
+    "deaths": "killed", "fatalities": "killed", "dead": "killed",
 }  # fmt: skip
 # "Those killed included 10 soldiers, 45 troops and five police": the list's measure.
 LIST_HEAD_RE = re.compile(
@@ -323,7 +325,9 @@ OTHER_INCIDENT_RE = re.compile(
     r"|week|weeks|month|months|year|years)\s+after\b"
     r"|\b(?:une\s+autre|une\s+pr[ée]c[ée]dente|lors\s+d['’]une\s+autre)\s+"
     r"(?:attaque|embuscade|frappe|opération)\b|\bséparément\b|\bil\s+y\s+a\s+(?:\w+\s+)?"
-    r"(?:jours|semaines|mois|ans)\b|\bl['’]an(?:née)?\s+(?:dernière?|passée?)\b"
+    r"(?:jours|semaines|mois|ans)\b|\bl['’]an(?:née)?\s+(?:derni(?:er|ère)|pass[ée]e?)\b"
+    r"|\b(?:attaque|embuscade|frappe|opération)s?\s+(?:similaire|précédente|distincte)s?\b"
+    r"|\b(?:plus\s+tôt|au\s+début)\s+(?:ce|du)\s+mois\b"
     r"|\ble\s+mois\s+dernier\b|\bjusque-là\b",
     re.IGNORECASE,
 )
