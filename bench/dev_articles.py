@@ -41,11 +41,15 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles"
 # Words that say nothing about who spoke: articles, prepositions, and the annotation's
 # own bracketed remarks ("(headline)", "(anonymous)", "repeat mention").
 STOP = frozenset(
-    """a an the of in on at to for from by with and or as who which that this these those its
-    his her their our it he she they said says told according also other another some
-    le la les l de du des d un une et au aux en par pour sur dans avec qui
-    headline attribution anonymous unnamed statement copy repeat mention mentions speaking
-    republished wire via same""".split()
+    " ".join(
+        [
+            "a an the of in on at to for from by with and or as who which that this these",
+            "those its his her their our it he she they said says told according also other",
+            "another some le la les l de du des d un une et au aux en par pour sur dans avec",
+            "qui headline attribution anonymous unnamed statement copy repeat mention",
+            "mentions speaking republished wire via same",
+        ]
+    ).split()
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -119,7 +123,9 @@ def _drafts(drafts: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [(i, c) for i, e in enumerate(drafts["events"]) for c in e["claims"] if c["count_text"]]
 
 
-def score(article: str, text: str, annotation: dict[str, Any], drafts: dict[str, Any]) -> ArticleScore:
+def score(
+    article: str, text: str, annotation: dict[str, Any], drafts: dict[str, Any]
+) -> ArticleScore:
     """How the dry-run JSON ``drafts`` of ``text`` compares with its ``annotation``."""
     result = ArticleScore(article)
     found = _drafts(drafts)
@@ -130,9 +136,7 @@ def score(article: str, text: str, annotation: dict[str, Any], drafts: dict[str,
     for fragment in annotation.get("not_counts", []):
         spans = list(_spans(text, fragment))
         for _, c in found:
-            if _inside(_places(c), spans) or any(
-                a < c["end"] and c["start"] < b for a, b in spans
-            ):
+            if _inside(_places(c), spans) or any(a < c["end"] and c["start"] < b for a, b in spans):
                 result.non_counts_taken += 1
                 result.notes.append(f"non-count taken: {c['count_text']!r} in {fragment!r}")
     _score_main_event(result, annotation, drafts)
@@ -180,7 +184,9 @@ def _score_figure(
         result.notes.append(f"claimant {names} for {claim['claimant']!r}: {label}")
 
 
-def _score_main_event(result: ArticleScore, annotation: dict[str, Any], drafts: dict[str, Any]) -> None:
+def _score_main_event(
+    result: ArticleScore, annotation: dict[str, Any], drafts: dict[str, Any]
+) -> None:
     main = annotation["events"][0]
     first = drafts["events"][0] if drafts["events"] else {"date": None, "place": ""}
     expected = main["date"] if main["date"] and len(main["date"]) == 10 else None
@@ -239,8 +245,8 @@ def table(scores: list[ArticleScore]) -> str:
     for s in scores:
         totals.add(s)
         lines.append(
-            f"| {s.article} | {s.figures} | {s.found} | {s.missed_by_counts} | {s.claimant_right} | "
-            f"{s.kept_apart}/{s.later} | {s.non_counts_taken} | "
+            f"| {s.article} | {s.figures} | {s.found} | {s.missed_by_counts} | "
+            f"{s.claimant_right} | {s.kept_apart}/{s.later} | {s.non_counts_taken} | "
             f"{'yes' if s.date_right else 'no'} | {'yes' if s.place_right else 'no'} |"
         )
     lines.append(

@@ -46,7 +46,7 @@ if DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "verifier.apps.DeskAdminConfig",  # django.contrib.admin, with the desk's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "VerificationEnum": "claims.models.Attribution.Verification",
         "QualifierEnum": "claims.models.Qualifier",
         "TransitionEnum": "claims.api.serializers.TRANSITION_CHOICES",
+        "SourceKindEnum": "claims.models.Source.Kind",
     },
 }
 

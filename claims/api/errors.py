@@ -10,9 +10,12 @@ when the request named something wrong. Service exceptions map to statuses here:
 - a write that collides with another one in the database -> 409;
 - anything unexpected -> 500, logged with its traceback, with no internals in the body.
 
-Django's own 404 and 500 pages become JSON for paths under /api/ through
-``page_not_found`` and ``server_error`` (``handler404``/``handler500`` in verifier/urls.py)
-and through ``api_not_found``, the API's catch-all route, which also covers DEBUG mode.
+Django's own 400, 404 and 500 pages become JSON for paths under /api/ through
+``bad_request``, ``page_not_found`` and ``server_error`` (``handler400`` ... in
+verifier/urls.py) and through ``api_not_found``, the API's catch-all route, which also
+covers DEBUG mode. A body too large to read (over DATA_UPLOAD_MAX_MEMORY_SIZE) is a 413
+that says so, before any CSRF check could turn it into a bare "400 Bad Request"; on the
+admin's "Import article" page, the page itself says it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -184,6 +187,31 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespon
                 return PermanentRedirect(path + "/" + (f"?{query}" if query else ""))
             return _json(404, f"No endpoint at {path}. Did you mean {path}/ ?", "not_found")
     return _json(404, f"No endpoint at {path}. The API is described at /api/docs/.", "not_found")
+
+
+TOO_LARGE = "The request is too large to read: send less at once. Nothing was saved."
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: JSON under /api/; a request too large to read gets a 413 saying so."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    if request.path.startswith(API_PREFIX):
+        if too_large:
+            return _json(413, TOO_LARGE, "too_large")
+        return _json(400, "The request could not be read.", "bad_request")
+    if too_large:
+        try:
+            match = resolve(request.path)
+        except Resolver404:
+            match = None
+        user = getattr(request, "user", None)
+        editor = user is not None and user.has_perm("claims.add_claim")
+        if editor and match is not None and match.url_name == "claims_import_article":
+            from claims.admin.ingest import too_large as import_page_too_large
+
+            return import_page_too_large(request)
+        return HttpResponse(TOO_LARGE, status=413, content_type="text/plain; charset=utf-8")
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

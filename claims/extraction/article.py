@@ -26,7 +26,7 @@ from datetime import datetime
 
 from claims.counts import compatible
 
-from .dates import incident_date
+from .dates import DAYS_AFTER_RE, incident_date
 from .drafts import (
     ASSERTS,
     CONTRADICTS,
@@ -45,12 +45,12 @@ from .places import COUNTRIES, COUNTRY_RE, find_place
 from .speakers import Speaker, Speakers, proper_words
 from .words import (
     CONFIRMED_EVENT_RE,
-    INCIDENT_NOUNS,
-    INCIDENT_VERB_RE,
     CONTRAST_RE,
     DISPUTES_EVENT_RE,
     DISPUTES_PERPETRATOR_RE,
+    INCIDENT_NOUNS,
     INCIDENT_RE,
+    INCIDENT_VERB_RE,
     NEWS,
 )
 
@@ -100,14 +100,18 @@ class _Article:
         if not holding:
             return _Said(self.voice[0], "say", self.voice[1:], None)
         frame = holding[0]
-        relays = [self.said_by[id(f)] for f in holding[1:] if self.said_by[id(f)].kind == "news_outlet"]
+        relays = [
+            self.said_by[id(f)] for f in holding[1:] if self.said_by[id(f)].kind == "news_outlet"
+        ]
         if frame.relay:
             relays.append(self.speakers.relay(frame.relay))
         return _Said(self.said_by[id(frame)], self._kind(frame), [*relays, *self.voice], frame)
 
     def _kind(self, frame: Frame) -> str:
         """A participle takes its clause's stance: "denied the toll, saying 5 died"."""
-        if frame.kind == "say" and re.match(r"\w+ing|\w+ant$", self.text[frame.cue[0] : frame.cue[1]]):
+        if frame.kind == "say" and re.match(
+            r"\w+ing|\w+ant$", self.text[frame.cue[0] : frame.cue[1]]
+        ):
             before = [f for f in self.frames if f.para == frame.para and f.cue[1] <= frame.cue[0]]
             if before and before[-1].kind != "say":
                 return before[-1].kind
@@ -118,9 +122,7 @@ class _Article:
         sentence = self.layout.sentence_at(offset)
         if sentence is None or sentence.heading:
             return None
-        earlier = [
-            f for f in self.frames if f.para == sentence.para and f.cue[1] <= sentence.start
-        ]
+        earlier = [f for f in self.frames if f.para == sentence.para and f.cue[1] <= sentence.start]
         return earlier[-1] if earlier else None
 
     def quote(self, offset: int) -> str:
@@ -137,10 +139,12 @@ def _same_outlet(a: str, b: str) -> bool:
     """ "GNA" and "Ghana News Agency (GNA)", "Le Monde" and "LeMonde" are one outlet."""
     na, nb = re.sub(r"\W", "", a).lower(), re.sub(r"\W", "", b).lower()
     initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", b)).lower()
-    return na == nb or na in nb or nb in na or na == initials
+    return na in (nb, initials) or na in nb or nb in na
 
 
-def _stance(said: _Said, figure: Figure, earlier: list[ClaimDraft], voice: set[str], text: str) -> str:
+def _stance(
+    said: _Said, figure: Figure, earlier: list[ClaimDraft], voice: set[str], text: str
+) -> str:
     others = [d for d in earlier if d.measure == figure.measure and d.claimant != said.speaker.name]
     if said.kind == "deny":
         return CONTRADICTS if others else ASSERTS
@@ -173,7 +177,7 @@ def _add_figure(article: _Article, figure: Figure) -> None:
             d.mentions.append((figure.start, figure.end))  # the same figure again
             return
     stance = _stance(said, figure, drafts, {v.name for v in article.voice}, article.text)
-    if said.kind == "deny" and stance == ASSERTS:
+    if said.frame is not None and said.frame.kind == "deny" and stance == ASSERTS:
         # "The army denied reports that 50 were killed": the figure is the reports'.
         speaker, stance = article.voice[0], ASSERTS
         said = _Said(speaker, "say", article.voice[1:], None)
@@ -235,7 +239,10 @@ def _add_stance_only(article: _Article, frame: Frame) -> None:
     )  # fmt: skip
 
 
-_EVENT_OBJECT = re.compile(rf"\W*(?:that\s+)?(?:the|an?|any|this|that|l['’]|une?|cette)?\s*(?:[\w-]+\s+){{0,2}}?(?:{INCIDENT_NOUNS})s?\b", re.IGNORECASE)
+_EVENT_OBJECT = re.compile(
+    rf"\W*(?:that\s+)?(?:the|an?|any|this|that|l['’]|une?|cette)?\s*(?:[\w-]+\s+){{0,2}}?(?:{INCIDENT_NOUNS})s?\b",
+    re.IGNORECASE,
+)
 
 
 def _answered(kind: str, what: str, claims: list[ClaimDraft]) -> tuple[ClaimDraft | None, str]:
@@ -308,8 +315,17 @@ def _events(article: _Article) -> ArticleDraft:
         day, last = incident_date(text, incident.spans, article.published, statements)
         if day is None and index == 0:
             day, last = _statement_day(article)
+        elif day is None:
+            day = _day_before_marker(article, incident.spans[0][0])
         noun = "toll" if incident.tally else _noun(text, incident.spans)
-        title = _title(noun, incident.marker if incident.tally else "", place.text(), day, article.published, titles)
+        title = _title(
+            noun,
+            incident.marker if incident.tally else "",
+            place.text(),
+            day,
+            article.published,
+            titles,
+        )
         result.events.append(
             EventDraft(title, day, place.text(), place.region, place.country, drafts, last)
         )
@@ -325,7 +341,20 @@ def _statement_day(article: _Article):  # type: ignore[no-untyped-def]
     if said.frame is None:
         return None, None
     a = said.frame.cue[0]
-    return incident_date(article.text, [(a, min(a + 60, said.frame.scope[1] if said.frame.scope[1] > a else a + 60))], article.published, [])
+    return incident_date(
+        article.text,
+        [(a, min(a + 60, said.frame.scope[1] if said.frame.scope[1] > a else a + 60))],
+        article.published,
+        [],
+    )
+
+
+def _day_before_marker(article: _Article, start: int):  # type: ignore[no-untyped-def]
+    """ "Troops raided the hills on Saturday, a day after rebels killed 11": Friday."""
+    sentence = article.layout.sentence_at(start)
+    if sentence is None or not DAYS_AFTER_RE.match(article.text, start):
+        return None
+    return incident_date(article.text, [(sentence.start, start)], article.published, [])[0]
 
 
 def _dateline_country(text: str, layout: Layout) -> str:
@@ -344,7 +373,8 @@ _NOUN_EN = {
     "attaque": "attack", "embuscade": "ambush", "frappe": "strike", "assaut": "assault",
     "affrontement": "clashes", "affrontements": "clashes", "enlèvement": "kidnapping",
     "attacked": "attack", "attacking": "attack", "struck": "strike", "hit": "strike",
-    "bombed": "bombing", "bombarding": "bombardment", "bombarded": "bombardment", "shelled": "shelling", "raided": "raid", "ambushed": "ambush",
+    "bombed": "bombing", "bombarding": "bombardment", "bombarded": "bombardment",
+    "shelled": "shelling", "raided": "raid", "ambushed": "ambush",
     "stormed": "attack", "attaqué": "attack", "attaquée": "attack", "attaqués": "attack",
     "clash": "clashes", "air strike": "air strike", "air raid": "air raid",
 }  # fmt: skip
@@ -370,7 +400,11 @@ def _noun(text: str, spans: list[tuple[int, int]]) -> str:
 def _title(noun: str, marker: str, place: str, day, published: datetime, taken: set[str]) -> str:  # type: ignore[no-untyped-def]
     where = ""
     if place:
-        where = f" {place}" if place.split()[0] in ("near", "along", "on", "at", "by") else f" in {place}"
+        where = (
+            f" {place}"
+            if place.split()[0] in ("near", "along", "on", "at", "by")
+            else f" in {place}"
+        )
     when = f"{day.day} {day:%B %Y}" if day else f"reported {published.day} {published:%B %Y}"
     what = f"{noun} {marker}" if marker else noun
     title = f"{what[:1].upper()}{what[1:]}{where}, {when}"

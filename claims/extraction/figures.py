@@ -33,6 +33,7 @@ from .words import (
     PERSON_NOUNS,
     REVISION_RE,
     VERB_KIND,
+    words,
 )
 
 
@@ -88,9 +89,14 @@ def _figures_in(layout: Layout, a: int, b: int) -> list[Figure]:
     for i, m in enumerate(mentions):
         if any(s <= m.start < e or s < m.end <= e for s, e in taken):
             continue
-        if AGE_AFTER.match(text, m.end) or re.search(r"\baged?\s*$", text[max(a, m.start - 8) : m.start]):
+        if AGE_AFTER.match(text, m.end) or re.search(
+            r"\baged?\s*$", text[max(a, m.start - 8) : m.start]
+        ):
             continue  # "a 10-year-old", "d'une dizaine d'années": an age
-        if i and re.fullmatch(r"\s+(?:of|out\s+of|sur)\s+(?:the|its|their|les)\s+", text[mentions[i - 1].end : m.start]):
+        if i and re.fullmatch(
+            r"\s+(?:of|out\s+of|sur)\s+(?:the|its|their|les)\s+",
+            text[mentions[i - 1].end : m.start],
+        ):
             continue  # "one of the two attackers": the two are not a figure
         measure = m.measure.value if m.measure else _measure(text, m, mentions[:i], previous, a)
         group = group_after(text, m.end, b)
@@ -157,7 +163,9 @@ def _drop_group(gap: str, group: str) -> str:
     stripped = gap.lstrip()
     if group != "people" and stripped.lower().startswith(group.lower()):
         stripped = stripped[len(group) :]
-    stripped = re.sub(r"^(?:\s+(?:from|of|de|du|des)\s+(?:the\s+)?[\w' -]+?)(?=,|\s+and\s)", "", stripped)
+    stripped = re.sub(
+        r"^(?:\s+(?:from|of|de|du|des)\s+(?:the\s+)?[\w' -]+?)(?=,|\s+and\s)", "", stripped
+    )
     return stripped if stripped != gap.lstrip() else gap
 
 
@@ -213,7 +221,9 @@ def _sums(text: str, found: list[Figure]) -> list[Figure]:
 
 
 def _joined(text: str, a: Figure, b: Figure) -> bool:
-    return a.measure == b.measure and bool(_SEPARATOR.match(_drop_group(text[a.end : b.start], a.group)))
+    return a.measure == b.measure and bool(
+        _SEPARATOR.match(_drop_group(text[a.end : b.start], a.group))
+    )
 
 
 def _group_end(text: str, f: Figure) -> int:
@@ -223,10 +233,10 @@ def _group_end(text: str, f: Figure) -> int:
     return at + len(f.group.split()[-1]) if at != -1 and at - f.end < 60 else f.end
 
 
-_NOT_A_PEOPLE = frozenset(
+_NOT_A_PEOPLE = words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may"
     " june july august september october november december lundi mardi mercredi jeudi vendredi"
-    " samedi dimanche".split()
+    " samedi dimanche"
 )
 
 
@@ -242,6 +252,8 @@ def group_after(text: str, end: int, limit: int) -> str | None:
     pos = end
     m = _OF_RE.match(text, pos, limit)  # "12 of the soldiers", "20 of them"
     if m:
+        if re.search(r"\b(?:them|whom|eux)\s*$", m.group(0)):
+            return "people"
         pos = m.end()
     tokens: list[str] = []
     while len(tokens) < 5:
@@ -263,7 +275,12 @@ def group_after(text: str, end: int, limit: int) -> str | None:
             if i + 1 < len(lowered) and FRENCH_ADJECTIVE.match(lowered[i + 1]):
                 group.append(tokens[i + 1])
             return " ".join(group)
-    if not lowered or lowered[0] in GROUP_STOP or lowered[0] in VERB_KIND or lowered[0] in _NOT_A_PEOPLE:
+    if (
+        not lowered
+        or lowered[0] in GROUP_STOP
+        or lowered[0] in VERB_KIND
+        or lowered[0] in _NOT_A_PEOPLE
+    ):
         return "people"  # "12 were killed", "killing 12", "wounded 34 Tuesday"
     if len(lowered) > 1 and lowered[0].endswith("ed") and lowered[1] in GROUP_STOP:
         return "people"  # "seven managed to return", "two escaped from"

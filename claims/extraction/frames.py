@@ -111,7 +111,9 @@ def _sentence_frames(layout: Layout, s: Sentence) -> list[Frame]:
     return frames
 
 
-_CITED_NP = re.compile(r"\s*(?P<np>[^,.;:!?\"“”«»]{2,80}?)(?=\s*(?:[,.;:!?]|\bthat\b|\bas\s+saying\b|$))")
+_CITED_NP = re.compile(
+    r"\s*(?P<np>[^,.;:!?\"“”«»]{2,80}?)(?=\s*(?:[,.;:!?]|\bthat\b|\bas\s+saying\b|$))"
+)
 
 
 def _citing(text: str, s: Sentence, frames: list[Frame]) -> None:
@@ -148,7 +150,9 @@ def _according_frames(text: str, start: int, s: Sentence) -> list[Frame]:
         aside = _aside_after(text, np_end, s.end, "," if opening else ".")
         if opening and not aside[:1].isupper():
             aside = ""  # "According to X, the mercenaries, who ...": that is the clause
-        frames.append(Frame(np.strip(_NP_STRIP), "say", (m.start(), np_end), scope, s.para, aside=aside))
+        frames.append(
+            Frame(np.strip(_NP_STRIP), "say", (m.start(), np_end), scope, s.para, aside=aside)
+        )
     return frames
 
 
@@ -178,7 +182,9 @@ def _verb_frame(
         return None  # "put" and "gave" report only a toll: "put the toll at 18"
     kind = VERB_KIND[verb]
     if v.group("clitic"):  # "lance-t-il"
-        return _frame(text, "il", kind, v, (_scope_start(layout, s, start, v.start()), v.start()), s)
+        return _frame(
+            text, "il", kind, v, (_scope_start(layout, s, start, v.start()), v.start()), s
+        )
     inverted = _inverted(layout, s, start, v, kind)
     if inverted is not None:
         return inverted
@@ -195,15 +201,14 @@ def _frame(
 
 _INVERTED_AFTER = re.compile(
     r"\s+(?:encore\s+|également\s+|aussi\s+|earlier\s+|later\s+)?"
-    r"(?:(?:to|à|au)\s+(?P<relay>(?:l['’]|la\s+|le\s+|the\s+)?[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*)*)"
+    r"(?:(?:to|à|au)\s+(?P<relay>(?:l['’]|la\s+|le\s+|the\s+)?[A-Z][\w.'’-]*"
+    r"(?:[ -][A-Z][\w.'’-]*)*)"
     r"(?:\s+news\s+agency)?\s*,?\s+)?(?P<np>[^,.;:!?\"“”«»()]{2,80})"
 )
 
 
-def _inverted(
-    layout: Layout, s: Sentence, start: int, v: re.Match[str], kind: str
-) -> Frame | None:
-    """ '"...," said the army.', "..., a déclaré le gouvernement.", "..., affirme X."."""
+def _inverted(layout: Layout, s: Sentence, start: int, v: re.Match[str], kind: str) -> Frame | None:
+    """'"...," said the army.', "..., a déclaré le gouvernement.", "..., affirme X."."""
     text = layout.text
     head = text[start : v.start()]
     if not re.search(r"[,”\"»'’]\s*(?:(?:a|ont|avait|has|had)\s+)?$", head):
@@ -294,6 +299,12 @@ def _frame_before(
     # "..., security sources said." and not "Security sources said 10 died".
     last_break = max(window.rfind(c) for c in ',”"»:')
     rest_at = text.find(relay, cue_end, s.end) + len(relay) if relay else cue_end
+    told = re.match(
+        r"\s+(?:the\s+)?(?:agency|reporters|journalists|press|media|[A-Z]\w*)\b",
+        text[rest_at : s.end],
+    )
+    if told and text[cue_start:cue_end].lower() in ("told", "tells"):
+        rest_at += told.end()  # "..., a source told the agency."
     toll = text[cue_start:cue_end].lower() in TOLL_VERBS
     # '"...," he said, adding that ...': the participle starts a frame of its own.
     participle = _PARTICIPLE_AFTER.search(text, rest_at, s.end)
@@ -310,7 +321,9 @@ def _frame_before(
         scope = (_scope_start(layout, s, start, end), end)
     else:
         scope = (cue_end, s.end)
-    return Frame(speaker, kind, (cue_start, cue_end), scope, s.para, relay, aside, (obj_start, s.end))
+    return Frame(
+        speaker, kind, (cue_start, cue_end), scope, s.para, relay, aside, (obj_start, s.end)
+    )
 
 
 _OUTLET_RE = re.compile(

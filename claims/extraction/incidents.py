@@ -100,7 +100,11 @@ class _Reader:
 
     def read(self, s: Sentence, new_paragraph: bool) -> None:
         text = self.text
-        a = self.layout.dateline[1] if self.layout.dateline and self.layout.dateline[0] == s.start else s.start
+        a = (
+            self.layout.dateline[1]
+            if self.layout.dateline and self.layout.dateline[0] == s.start
+            else s.start
+        )
         if new_paragraph:
             anaphor = ANAPHOR_RE.search(text, a, s.end)
             self.current = self.last_other if anaphor and self.last_other else 0
@@ -134,7 +138,11 @@ class _Reader:
         text = self.text
         marker = OTHER_INCIDENT_RE.search(text, a, b)
         tally = next(
-            (m for m in TALLY_RE.finditer(text, a, b) if not SUPERLATIVE_RE.search(text, a, m.start())),
+            (
+                m
+                for m in TALLY_RE.finditer(text, a, b)
+                if not SUPERLATIVE_RE.search(text, a, m.start())
+            ),
             None,
         )
         if tally is not None and (marker is None or tally.start() < marker.start()):

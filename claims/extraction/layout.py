@@ -119,7 +119,7 @@ def quotations(text: str) -> list[tuple[int, int]]:
 
 
 def _credit_names(raw: str) -> list[str]:
-    """"Xinhua/GNA" -> ["Xinhua", "GNA"]; "LeMonde" -> ["Le Monde"]."""
+    """ "Xinhua/GNA" -> ["Xinhua", "GNA"]; "LeMonde" -> ["Le Monde"]."""
     names = []
     for part in re.split(r"\s*/\s*|\s+and\s+|\s*,\s*", raw.strip()):
         part = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", part).strip(" -—–.")

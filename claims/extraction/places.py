@@ -157,7 +157,9 @@ def _all_localities(text: str) -> list[tuple[str, int, int, bool]]:
         if possessive and possessive.group("country") in COUNTRIES:
             name = name[possessive.end() :]  # "Kenya's Lamu" is Lamu
         if _ok(name) and not _REGION_END.search(name):  # "the city of South Darfur State"
-            found.append((f"near {name}" if kind == "near" else name, m.start(), m.end(), kind == "bare"))
+            found.append(
+                (f"near {name}" if kind == "near" else name, m.start(), m.end(), kind == "bare")
+            )
     return sorted(found, key=lambda f: f[1])
 
 

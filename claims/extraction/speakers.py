@@ -41,6 +41,7 @@ from .words import (
     PRONOUNS,
     REFERRING_HEADS,
     SOCIAL,
+    words,
 )
 
 
@@ -51,7 +52,7 @@ class Speaker:
     proper: frozenset[str]  # its proper-name words, lower case, to know it again
 
 
-_TITLES = frozenset("mr mrs ms dr gen col lt maj capt sgt m mme président president".split())
+_TITLES = words("mr mrs ms dr gen col lt maj capt sgt m mme président president")
 _NATIONALITY = re.compile(r"^[A-Z]\w+(?:an|ian|ese|ish|i|ic)$")
 _DEFINITE = re.compile(r"^(?:the|this|that|these|those|le|la|les|ce|cette|ces|l['’])\s*", re.I)
 _ACRONYM_RE = re.compile(r"^[A-Z]{2,6}$")
@@ -122,8 +123,8 @@ class Speakers:
                 return s  # "a local official" again
         proper = proper_words(phrase)
         if proper:
-            spelled = proper_words(_spelled_out(self.text, _strip_determiners(phrase)))
-            return self._latest(lambda s: bool(proper <= s.proper or spelled <= s.proper))
+            spelled = proper_words(_spelled_out(self.text, _strip_determiners(phrase))) or proper
+            return self._latest(lambda s: proper <= s.proper or spelled <= s.proper)
         if _DEFINITE.match(phrase):
             return self._described(_DEFINITE.sub("", lowered), frame.cue[0])
         return None
@@ -156,14 +157,16 @@ class Speakers:
     def _new(self, frame: Frame) -> Speaker:
         phrase = _strip_determiners(frame.speaker.strip())
         anonymous = self._anonymous_nearby(frame)
-        name, kind, generic = classify(phrase + (f", {frame.aside}" if frame.aside else ""), anonymous)
+        _, kind, generic = classify(phrase + (f", {frame.aside}" if frame.aside else ""), anonymous)
         if generic and kind == "party":
             named = _nearest(self.parties, frame.cue[0])
             if named:  # "an extremist group" ... "known as JNIM"
                 return self._new_named(named, "party")
         display = _display(_spelled_out(self.text, phrase))
         if generic and frame.aside and proper_words(frame.aside):
-            display = f"{display} {frame.aside}"  # "A local government official, Abdullahi Ali Ahmed"
+            display = (
+                f"{display} {frame.aside}"  # "A local government official, Abdullahi Ali Ahmed"
+            )
         if kind == "anonymous_official":
             display += " (anonymous)"
         if kind == "news_outlet" and display.lower() in self.publisher.lower():

@@ -69,7 +69,8 @@ MEASURE_VERBS_BEFORE = {
     "lost": "killed", "lose": "killed", "losing": "killed", "tue": "killed", "tuant": "killed",
     "wound": "injured", "wounds": "injured", "wounding": "injured", "wounded": "injured",
     "injure": "injured", "injuring": "injured", "blessant": "injured",
-    "perdu": "killed", "perdre": "killed", "perd": "killed",
+    "perdu": "killed", "perdre": "killed", "perd": "killed", "buried": "killed",
+    "bury": "killed", "burying": "killed", "enterré": "killed", "enterrer": "killed",
     "kidnap": "abducted", "kidnaps": "abducted", "kidnapping": "abducted",
     "abduct": "abducted", "abducting": "abducted", "enlevant": "abducted",
 }  # fmt: skip
@@ -81,7 +82,7 @@ MEASURE_WORDS_AFTER = {
     "blessées": "injured", "missing": "missing", "disparus": "missing",
     "kidnapped": "abducted", "abducted": "abducted", "enlevés": "abducted",
     "custody": "captured", "captured": "captured", "bodies": "killed", "corps": "killed",
-    "deaths": "killed", "fatalities": "killed", "dead": "killed",
+    "deaths": "killed", "fatalities": "killed",
 }  # fmt: skip
 # "Those killed included 10 soldiers, 45 troops and five police": the list's measure.
 LIST_HEAD_RE = re.compile(
@@ -110,7 +111,8 @@ SAY_VERBS = (
     " told tells telling added adds adding wrote writes posted declared declares insisted"
     " insists alleged alleges alleging estimated estimates asserted revealed reveals indicated"
     " indicates noted explained claimed claims claim claiming narrated disclosed accused accuses"
-    " accusing warned put puts gave gives"
+    " accusing warned put puts gave gives released issued published recounted recounts"
+    " described recalled narrates"
     # French (after "a"/"ont"/"avait", or in the present)
     " déclaré déclare déclarent déclarant affirmé affirme affirment affirmant annoncé annonce"
     " annoncent indiqué indique indiquent indiquant précisé précise précisent précisant"
@@ -137,7 +139,7 @@ VERB_KIND = (
 TOLL_VERBS = words("put puts gave gives avancé avance")
 TOLL_OBJECT_RE = re.compile(
     r"\s+(?:(?:the|a|an|its|their|un|le|leur|son)\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:toll|number|figure|tally|count|bilan|chiffre|nombre)\b",
+    r"(?:toll|number|figure|tally|count|dead|deaths|casualties|bilan|chiffre|nombre)\b",
     re.IGNORECASE,
 )
 # Participles ("..., saying 20 died") take the subject of the clause they hang from.
@@ -215,13 +217,15 @@ PARTY_HEADS = words(
     "group groups faction factions militants jihadists insurgents rebels extremists"
     " organisation organization movement coalition alliance fighters gunmen assailants"
     " attackers militia affiliate branch groupe mouvement djihadistes jihadistes fighter"
+    " front brigade brigades"
     " militant rebel insurgent jihadist combattant"
 )
 KNOWN_PARTIES = re.compile(
     r"\b(?:JNIM|GSIM|ISGS|ISWAP|ISIS|ISIL|IS|EIGS|Islamic State|Daesh|al-Qa[ei]da|Al-Qa[ei]da"
     r"|AQIM|Al-Shabaab|al-Shabaab|al Shabaab|Boko Haram|Wagner|Africa Corps|CSP-DPA|CSP|FLA"
     r"|MNLA|Hamas|Hezbollah|Houthis?|Taliban|M23|RSF|CODECO|Ansarul Islam|Katiba Macina"
-    r"|rebels?|militants?|jihadists?|insurgents?|militia|faction|group|Etat islamique"
+    r"|rebels?|militants?|jihadists?|insurgents?|militia|faction|group|Front|Brigades?"
+    r"|Liberation|Etat islamique"
     r"|État islamique|groupe)\b",
     re.IGNORECASE,
 )
@@ -252,7 +256,9 @@ NEWS = re.compile(
     r"\b(?:Reuters|AFP|Agence France-?Presse|Associated Press|AP|dpa|DPA|Xinhua|Anadolu|EFE"
     r"|ANSA|Kyodo|Yonhap|PTI|IANS|TASS|Interfax|RIA|APS|MAP|NAN|BBC|CNN|Al Jazeera|RFI"
     r"|(?i:news\s+agency|newspaper|wire\s+service|broadcaster|television|radio|outlets?|media"
-    r"|journal|quotidien|agence\s+de\s+presse|médias?))\b",
+    r"|journal|quotidien|agence\s+de\s+presse|médias?))\b"
+    # A newspaper by the words its names are made of: "Daily Trust", "The Herald".
+    r"|\b(?:Daily|Times|Post|Herald|Tribune|Gazette|Ledger|Chronicle|Courier|Telegraph)\b",
 )
 SOCIAL = re.compile(
     r"\b(?:social media|Telegram|Twitter|Facebook|WhatsApp|TikTok|X account|réseaux sociaux)\b",
