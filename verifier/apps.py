@@ -4,4 +4,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class DeskAdminConfig(AdminConfig):
-    default_site = "claims.admin.site.DeskSite"
+    default_site = "claims.admin_site.DeskSite"

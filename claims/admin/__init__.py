@@ -2,7 +2,7 @@
 
 One module per page family: ``claims`` (the review queue and the claim page),
 ``attributions`` (sources to check), ``flags`` (the conflict desk), ``events``,
-``sources`` and ``ingest`` (the "Import article" page, served by the desk's ``site``).
+``sources`` and ``ingest`` (the "Import article" page, served by ``claims.admin_site``).
 ``base`` holds what they share: every write goes through ``claims.services``, a
 refused save is shown again with the user's input, nothing is deleted, and no list
 counts a whole large table.

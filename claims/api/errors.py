@@ -8,6 +8,7 @@ when the request named something wrong. Service exceptions map to statuses here:
 - ``StaleEdit`` (someone saved since your ``If-Match``) -> 412, with the current ``ETag``;
 - ``TransitionNotAllowed`` (the claim's state or the review rules forbid it) -> 409;
 - a write that collides with another one in the database -> 409;
+- a body over DATA_UPLOAD_MAX_MEMORY_SIZE -> 413;
 - anything unexpected -> 500, logged with its traceback, with no internals in the body.
 
 Django's own 400, 404 and 500 pages become JSON for paths under /api/ through
@@ -116,6 +117,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = PreconditionFailed(str(exc))
     elif isinstance(exc, PreconditionFailed) and exc.etag:
         headers["ETag"] = exc.etag
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(_error(TOO_LARGE, "too_large"), status=413)
     elif isinstance(exc, TransitionNotAllowed):
         set_rollback()
         return Response(_error(str(exc), "transition_not_allowed"), status=status.HTTP_409_CONFLICT)

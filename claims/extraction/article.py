@@ -240,7 +240,8 @@ def _add_stance_only(article: _Article, frame: Frame) -> None:
 
 
 _EVENT_OBJECT = re.compile(
-    rf"\W*(?:that\s+)?(?:the|an?|any|this|that|l['’]|une?|cette)?\s*(?:[\w-]+\s+){{0,2}}?(?:{INCIDENT_NOUNS})s?\b",
+    r"\W*(?:that\s+|qu['’])?(?:the|an?|any|this|that|l['’]|une?|cette)?\s*"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:{INCIDENT_NOUNS})s?\b",
     re.IGNORECASE,
 )
 

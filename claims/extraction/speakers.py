@@ -209,7 +209,7 @@ def _spelled_out(text: str, phrase: str) -> str:
 def _named_parties(text: str) -> list[tuple[int, str]]:
     found = []
     for m in NAMED_PARTY_RE.finditer(text):
-        name = m.group("name") or m.group("name2") or m.group("acronym")
+        name = m.group("name") or m.group("name2") or m.group("name3") or m.group("acronym")
         words = name.split()
         while words and words[0] in ("The", "A", "An", "Le", "La", "Les"):
             words = words[1:]

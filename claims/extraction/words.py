@@ -172,6 +172,9 @@ NAMED_PARTY_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4})"
     r"|(?P<name2>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4}),?\s+(?:which|who)?\s*(?:has\s+|have\s+)?"
     r"(?:claimed|claims)\s+responsibility"
+    # "the Al Qaeda-linked group JNIM", "the armed group Ansar Dine"
+    r"|\b(?:group|faction|movement|militia|organi[sz]ation|coalition|outfit)\s+"
+    r"(?P<name3>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4})"
     r"|\((?P<acronym>[A-Z][A-Z-]{1,12})\)"
 )
 DETERMINERS = words(
@@ -285,7 +288,8 @@ DISPUTES_EVENT_RE = re.compile(
     r"|clash)\s+(?:took\s+place|happened|occurred|had\s+taken\s+place)|no\s+such\s+(?:attack"
     r"|ambush|strike|raid|massacre|incident)|never\s+(?:happened|took\s+place)|did\s+not\s+"
     r"(?:happen|take\s+place|occur)|fake|fabricat|(?:toute|l['’])\s*(?:attaque|embuscade)"
-    r"|n['’]a\s+(?:jamais\s+)?eu\s+lieu|the\s+(?:attack|ambush|strike|raid|massacre|incident)\b)",
+    r"|n['’]a\s+(?:jamais\s+)?eu\s+lieu|(?:ait|aurait)\s+eu\s+lieu"
+    r"|the\s+(?:attack|ambush|strike|raid|massacre|incident)\b)",
     re.IGNORECASE,
 )
 CONTRAST_RE = re.compile(r"\b(?:only|just|seulement|uniquement|ne\s+\w+\s+que)\s*$", re.I)

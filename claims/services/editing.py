@@ -176,7 +176,9 @@ def source_update(
 
 
 def _name_not_an_alias(source: Source) -> None:
-    taken = SourceAlias.objects.filter(key=name_key(source.name)).exclude(source=source)
+    taken = SourceAlias.objects.filter(key=name_key(source.name))
+    if source.pk is not None:
+        taken = taken.exclude(source_id=source.pk)
     other = taken.select_related("source").first()
     if other is not None:
         raise ValidationError(

@@ -105,22 +105,29 @@ def article_drafts(text: str, *, publisher: str, published: datetime) -> Article
 
 
 def find_sources(names: Iterable[str]) -> dict[str, Source]:
-    """The existing source each name means, by name or alias (two queries for all)."""
+    """The existing source each name means, by name or alias (two queries for all).
+
+    The very name first ("Local official (anonymous)"), then its other keys: without an
+    article or a description, its acronym ("the Al Qaeda-linked group JNIM" is "jnim").
+    """
     keys_of = {name: name_keys(name) for name in dict.fromkeys(names)}
+    exact_of = {name: " ".join(name.split()).casefold() for name in keys_of}
     keys = {k for ks in keys_of.values() for k in ks}
     if not keys:
         return {}
-    # A stored name may keep its article ("The Sun Daily"): compare with and without it.
-    lowered = keys | {f"the {k}" for k in keys}
+    # A stored name may keep its article: "The Sun Daily".
+    lowered = keys | set(exact_of.values()) | {f"the {k}" for k in keys}
+    exact: dict[str, Source] = {}
     by_key: dict[str, Source] = {}
     for source in Source.objects.annotate(lowered=Lower("name")).filter(lowered__in=lowered):
+        exact[source.lowered] = source  # type: ignore[attr-defined]
         for key in name_keys(source.name):
             by_key.setdefault(key, source)
     for alias in SourceAlias.objects.filter(key__in=keys).select_related("source"):
         by_key.setdefault(alias.key, alias.source)
     found = {}
     for name, ks in keys_of.items():
-        match = next((by_key[k] for k in ks if k in by_key), None)
+        match = exact.get(exact_of[name]) or next((by_key[k] for k in ks if k in by_key), None)
         if match is not None:
             found[name] = match
     return found

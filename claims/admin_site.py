@@ -4,6 +4,10 @@ It is the default site (``verifier.apps.DeskAdminConfig``), so every ``@admin.re
 lands here. The "Import article" page (``claims.admin.ingest``) hangs off ``get_urls``
 at /admin/claims/import-article/, behind the admin's own login, permission and CSRF
 checks (``admin_view``), instead of being wired by hand in the project's URLs.
+
+It lives outside the ``claims.admin`` package on purpose: Django imports the default
+site's class while the admin modules register themselves, and importing that package
+from here would have them register on a second, half-made site.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ class DeskSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
-        from . import ingest  # the desk's modules import the site: import it when asked
+        from claims.admin import ingest  # imported when the URLs are built, not before
 
         own = [
             path(
