@@ -100,6 +100,13 @@ def _error(detail: str, code: str, **extra: Any) -> dict[str, Any]:
     return {"detail": detail, "code": code, **extra}
 
 
+COLLISION = (
+    "This collides with a change saved at the same moment (for example the same name "
+    "twice). Nothing was saved: reload and try again."
+)
+TOO_LARGE = "The request is too large to read: send less at once. Nothing was saved."
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every exception raised in an API view becomes JSON."""
     headers: dict[str, str] = {}
@@ -129,14 +136,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         # The services validate first; this is a concurrent write that got there first.
         set_rollback()
         logger.warning("API write refused by the database: %s", exc)
-        return Response(
-            _error(
-                "This collides with a change saved at the same moment (for example the same "
-                "name twice). Nothing was saved: reload and try again.",
-                "conflict",
-            ),
-            status=status.HTTP_409_CONFLICT,
-        )
+        return Response(_error(COLLISION, "conflict"), status=status.HTTP_409_CONFLICT)
 
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
@@ -190,9 +190,6 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespon
                 return PermanentRedirect(path + "/" + (f"?{query}" if query else ""))
             return _json(404, f"No endpoint at {path}. Did you mean {path}/ ?", "not_found")
     return _json(404, f"No endpoint at {path}. The API is described at /api/docs/.", "not_found")
-
-
-TOO_LARGE = "The request is too large to read: send less at once. Nothing was saved."
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

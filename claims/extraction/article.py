@@ -19,14 +19,12 @@ it; "only two" or "none were killed" after another source's figure contradicts i
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from claims.counts import compatible
 
-from .dates import DAYS_AFTER_RE, incident_date
 from .drafts import (
     ASSERTS,
     CONTRADICTS,
@@ -34,14 +32,13 @@ from .drafts import (
     RELAYS,
     ArticleDraft,
     ClaimDraft,
-    EventDraft,
     check_article_text,
 )
+from .events import event_drafts
 from .figures import Figure, figures
 from .frames import Frame, find_frames
 from .incidents import Incidents, split_incidents
-from .layout import Layout, Sentence, read_layout
-from .places import COUNTRIES, COUNTRY_RE, find_place
+from .layout import Layout, read_layout
 from .speakers import Speaker, Speakers, proper_words
 from .words import (
     CONFIRMED_EVENT_RE,
@@ -49,9 +46,6 @@ from .words import (
     DISPUTES_EVENT_RE,
     DISPUTES_PERPETRATOR_RE,
     INCIDENT_NOUNS,
-    INCIDENT_RE,
-    INCIDENT_VERB_RE,
-    NEWS,
 )
 
 
@@ -285,136 +279,19 @@ def extract_article(text: str, *, publisher: str, published: datetime) -> Articl
     text = check_article_text(text)
     publisher = " ".join(publisher.split()) or "Publisher"
     article = _Article(text, publisher, published)
-    items = sorted(
-        [(f.start, 0, f) for f in article.figures] + [(f.cue[0], 1, f) for f in article.frames],
-        key=lambda x: (x[0], x[1]),
+    # In text order: a denial answers the claims told before it.
+    order = sorted(
+        [(f.start, 0, i) for i, f in enumerate(article.figures)]
+        + [(f.cue[0], 1, i) for i, f in enumerate(article.frames)]
     )
-    for _, is_frame, item in items:
+    for _, is_frame, i in order:
         if is_frame:
-            _add_stance_only(article, item)  # type: ignore[arg-type]
+            _add_stance_only(article, article.frames[i])
         else:
-            _add_figure(article, item)  # type: ignore[arg-type]
-    return _events(article)
-
-
-def _events(article: _Article) -> ArticleDraft:
-    text, layout = article.text, article.layout
-    skip = [layout.dateline] if layout.dateline else []
-    statements = [f.cue for f in article.frames]
-    result = ArticleDraft()
-    titles: set[str] = set()
-    main_country = ""
-    for index, incident in enumerate(article.incidents.items):
-        drafts = article.drafts[index]
-        place = find_place(text, incident.spans, skip)
-        if index == 0:
-            main_country = place.country or _dateline_country(text, layout)
-            place.country = main_country
-        if not drafts:
-            continue
-        place.country = place.country or main_country
-        day, last = incident_date(text, incident.spans, article.published, statements)
-        if day is None and index == 0:
-            day, last = _statement_day(article)
-        elif day is None:
-            day = _day_before_marker(article, incident.spans[0][0])
-        noun = "toll" if incident.tally else _noun(text, incident.spans)
-        title = _title(
-            noun,
-            incident.marker if incident.tally else "",
-            place.text(),
-            day,
-            article.published,
-            titles,
-        )
-        result.events.append(
-            EventDraft(title, day, place.text(), place.region, place.country, drafts, last)
-        )
-    return result
-
-
-def _statement_day(article: _Article):  # type: ignore[no-untyped-def]
-    """No date for the incident itself: the day its first figure was given, if the text says."""
+            _add_figure(article, article.figures[i])
     first = next((d for d in article.drafts[0] if d.count_text), None)
-    if first is None:
-        return None, None
-    said = article.said(first.start)
-    if said.frame is None:
-        return None, None
-    a = said.frame.cue[0]
-    return incident_date(
-        article.text,
-        [(a, min(a + 60, said.frame.scope[1] if said.frame.scope[1] > a else a + 60))],
-        article.published,
-        [],
-    )
-
-
-def _day_before_marker(article: _Article, start: int):  # type: ignore[no-untyped-def]
-    """ "Troops raided the hills on Saturday, a day after rebels killed 11": Friday."""
-    sentence = article.layout.sentence_at(start)
-    if sentence is None or not DAYS_AFTER_RE.match(article.text, start):
-        return None
-    return incident_date(article.text, [(sentence.start, start)], article.published, [])[0]
-
-
-def _dateline_country(text: str, layout: Layout) -> str:
-    """The country when the story's own part names none: the dateline's (where the
-    reporter was, usually the country of the incident), else the first one named."""
-    spans = [layout.dateline] if layout.dateline else []
-    spans.append((0, len(text)))
-    for a, b in spans:
-        m = COUNTRY_RE.search(text, a, b)
-        if m:
-            return COUNTRIES[m.group("country")]
-    return ""
-
-
-_NOUN_EN = {
-    "attaque": "attack", "embuscade": "ambush", "frappe": "strike", "assaut": "assault",
-    "affrontement": "clashes", "affrontements": "clashes", "enlèvement": "kidnapping",
-    "attacked": "attack", "attacking": "attack", "struck": "strike", "hit": "strike",
-    "bombed": "bombing", "bombarding": "bombardment", "bombarded": "bombardment",
-    "shelled": "shelling", "raided": "raid", "ambushed": "ambush",
-    "stormed": "attack", "attaqué": "attack", "attaquée": "attack", "attaqués": "attack",
-    "clash": "clashes", "air strike": "air strike", "air raid": "air raid",
-}  # fmt: skip
-
-
-@functools.lru_cache(maxsize=4)
-def _incident_words(text: str) -> list[tuple[int, str]]:
-    found = [*INCIDENT_RE.finditer(text), *INCIDENT_VERB_RE.finditer(text)]
-    return [(m.start(), " ".join(m.group(0).lower().split())) for m in found]
-
-
-def _noun(text: str, spans: list[tuple[int, int]]) -> str:
-    """What the incident was, in English: the word the text uses most for it."""
-    counts: dict[str, int] = {}
-    for start, word in _incident_words(text):
-        if any(a <= start < b for a, b in spans):
-            word = _NOUN_EN.get(word, _NOUN_EN.get(word.rstrip("s"), word))
-            if word not in ("opened fire", "took place", "incident"):
-                counts[word] = counts.get(word, 0) + 1
-    return max(counts, key=lambda w: counts[w]) if counts else "incident"
-
-
-def _title(noun: str, marker: str, place: str, day, published: datetime, taken: set[str]) -> str:  # type: ignore[no-untyped-def]
-    where = ""
-    if place:
-        where = (
-            f" {place}"
-            if place.split()[0] in ("near", "along", "on", "at", "by")
-            else f" in {place}"
-        )
-    when = f"{day.day} {day:%B %Y}" if day else f"reported {published.day} {published:%B %Y}"
-    what = f"{noun} {marker}" if marker else noun
-    title = f"{what[:1].upper()}{what[1:]}{where}, {when}"
-    candidate, n = title, 2
-    while candidate.casefold() in taken:
-        candidate, n = f"{title} ({n})", n + 1
-    taken.add(candidate.casefold())
-    return candidate
-
-
-__all__ = ["extract_article"]
-_ = (Sentence, NEWS)
+    told_by = article.said(first.start).frame if first is not None else None
+    return event_drafts(
+        text, article.layout, article.incidents, article.drafts, published, article.frames,
+        told_by,
+    )  # fmt: skip

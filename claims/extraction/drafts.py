@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from typing import Any
 
 MAX_ARTICLE_CHARS = 200_000  # about 30,000 words: one long feature, never a whole site
@@ -44,12 +44,12 @@ class EventDraft:
     """One incident the article reports, with the claims made about it."""
 
     title: str
-    date: date | None
+    date: dt.date | None
     place: str
     region: str = ""
     country: str = ""
     claims: list[ClaimDraft] = field(default_factory=list)
-    date_end: date | None = None
+    date_end: dt.date | None = None
 
 
 @dataclass(slots=True)

@@ -109,8 +109,8 @@ class _Reader:
             anaphor = ANAPHOR_RE.search(text, a, s.end)
             self.current = self.last_other if anaphor and self.last_other else 0
         if FRONTED_INCIDENT_RE.match(text, a, s.end):
-            marker = INCIDENT_RE.search(text, a, s.end)
-            self.assign(a, s.end, self.new(marker.group(0) if marker else ""))
+            noun = INCIDENT_RE.search(text, a, s.end)
+            self.assign(a, s.end, self.new(noun.group(0) if noun else ""))
             return
         split = self._relational(a, s.end)
         if split is not None:
@@ -126,9 +126,9 @@ class _Reader:
                 return
             past = self._past_clause(a, s.end)
             if past is not None:
-                start, end, marker = past
+                start, end, when = past
                 self.assign(a, start, 0)
-                self.assign(start, end, self.new(marker))
+                self.assign(start, end, self.new(when))
                 self.assign(end, s.end, 0)
                 return
         self.assign(a, s.end, self.current)

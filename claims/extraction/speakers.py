@@ -20,6 +20,7 @@ not to be named") is an anonymous official.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .frames import Frame
@@ -144,11 +145,8 @@ class Speakers:
             return self._latest(lambda s: stem in s.name.lower())
         return self._latest(lambda s: description in s.name.lower())
 
-    def _latest(self, test: object) -> Speaker | None:
-        for s in reversed(self.known):
-            if test(s):  # type: ignore[operator]
-                return s
-        return None
+    def _latest(self, test: Callable[[Speaker], bool]) -> Speaker | None:
+        return next((s for s in reversed(self.known) if test(s)), None)
 
     def _new_named(self, name: str, kind: str) -> Speaker:
         name = _display(name)

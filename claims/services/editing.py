@@ -190,20 +190,20 @@ def _name_not_an_alias(source: Source) -> None:
 def _set_aliases(source: Source, aliases: Iterable[str], *, by: Actor, reason: str) -> None:
     """Make the source's aliases exactly ``aliases``; refuse one that names another source."""
     wanted: dict[str, str] = {}
-    for alias in aliases:
-        alias = " ".join((alias or "").split())
-        key = name_key(alias)
+    for given in aliases:
+        name = " ".join((given or "").split())
+        key = name_key(name)
         if not key or key == name_key(source.name):
             continue  # empty, or the source's own name
-        if len(alias) > 200:
-            raise ValidationError({"aliases": f"“{alias[:40]}…” is longer than 200 characters."})
-        wanted.setdefault(key, alias)
+        if len(name) > 200:
+            raise ValidationError({"aliases": f"“{name[:40]}…” is longer than 200 characters."})
+        wanted.setdefault(key, name)
     _check_aliases_free(source, wanted)
     current = {a.key: a for a in SourceAlias.objects.select_for_update().filter(source=source)}
-    for key, alias in current.items():
-        if key not in wanted or alias.name != wanted[key]:
-            remember(alias, by, reason)
-            alias.delete()
+    for key, old in current.items():
+        if key not in wanted or old.name != wanted[key]:
+            remember(old, by, reason)
+            old.delete()
     for key, name in wanted.items():
         if key in current and current[key].name == name:
             continue
