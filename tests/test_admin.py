@@ -421,11 +421,15 @@ def test_a_stale_save_keeps_their_change_where_this_user_changed_nothing(world: 
     assert "Taken from their save" in response.content.decode()
 
 
+# The source page's aliases inline, left empty.
+NO_ALIASES = {"aliases-TOTAL_FORMS": 0, "aliases-INITIAL_FORMS": 0}
+
+
 def test_stale_attribution_event_and_source_saves_are_refused_too(world: Any) -> None:
     source = Source.objects.get(name="CSP-DPA")
     url = reverse("admin:claims_source_change", args=[source.pk])
     page = world.fc.get(url)
-    data = {**page.context["adminform"].form.initial, "_continue": "1"}
+    data = {**page.context["adminform"].form.initial, "_continue": "1", **NO_ALIASES}
     data = {k: ("" if v is None else v) for k, v in data.items()}
     assert world.fc.post(url, {**data, "reliability": "D"}).status_code == 302
     response = world.ed.post(url, {**data, "reliability": "B"})
@@ -458,7 +462,7 @@ def test_fact_checkers_edit_a_sources_reliability_and_origin(world: Any) -> None
     source = Source.objects.get(name="Associated Press")
     url = reverse("admin:claims_source_change", args=[source.pk])
     form = world.fc.get(url).context["adminform"].form
-    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data = {**{k: ("" if v is None else v) for k, v in form.initial.items()}, **NO_ALIASES}
     response = world.fc.post(
         url, {**data, "reliability": "A", "origin": "AP wire", "reason": "Checked its record"}
     )
