@@ -19,13 +19,13 @@ run and on one core:
 
 - a bare regex word scan (``re.findall(r"\\w+")``): the floor for reading the text once;
 - ``claims.counts.extract_counts`` alone: the count mentions the extraction starts from;
-- ``extract_article``: the whole extraction (sentences, counts, claimants, stances,
-  incidents, places, dates through dateparser).
+- ``extract_article``: the whole extraction (sentences, counts, attribution frames,
+  claimants, stances, incidents, places, dates).
 
 Timings are per article scaled to 1,000 words; the table gives the median and the
 95th percentile, and articles per second. The target is under 50 ms per 1,000-word
-article. The first call pays one-time costs (importing dateparser, loading its
-language data); it is measured apart and left out of the medians.
+article. The first call pays one-time costs (compiling regexes, and importing dateparser
+when a date phrase needs it); it is measured apart and left out of the medians.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def main() -> None:
     words = [len(a.split()) for a in articles]
 
     start = time.perf_counter()
-    extract(articles[0])  # imports dateparser and loads its language data
+    extract(articles[0])  # compiles the regexes (and imports dateparser if a date needs it)
     cold = (time.perf_counter() - start) * 1000
 
     runs = {
@@ -150,7 +150,7 @@ def main() -> None:
         f"{len(articles)} articles, {statistics.median(words):.0f} words each (median), "
         f"{drafts} drafts in all; Python {sys.version.split()[0]}, one core."
     )
-    print(f"First call (imports dateparser, loads its languages): {cold:.0f} ms, not counted.\n")
+    print(f"First call (one-time set-up): {cold:.0f} ms, not counted.\n")
     full = statistics.median(runs["extract_article (full extraction)"])
     print("| what | ms per 1,000-word article (median) | p95 | articles/s | × baseline |")
     print("|---|---:|---:|---:|---:|")

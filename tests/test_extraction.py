@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claims.extraction import (
     MAX_ARTICLE_CHARS,
@@ -705,3 +707,26 @@ def test_no_sentence_of_the_shared_data_is_copied_here() -> None:
             for sentence in line.split(". "):
                 if len(sentence) > 60:
                     assert sentence not in ours, f"{path.name}: {sentence[:60]}"
+
+
+# --- Robustness -------------------------------------------------------------------------------
+_PIECES = [
+    "said", "told Reuters", "according to", "selon", "a déclaré", "“", "”", '"', ",", ".",
+    "\n\n", "the army", "12 soldiers", "at least six", "were killed", "denied", "since 2015",
+    "on Monday", "in the town of Kolo", "(AFP) —", "— AFP", "he", "the group", "citing",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), min_size=1, max_size=40))
+def test_any_text_gives_drafts_or_a_clear_refusal(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    try:
+        article = extract(text)
+    except ArticleError:
+        return
+    for event in article.events:
+        for claim in event.claims:
+            assert 0 <= claim.start <= claim.end <= len(text)
+            if claim.count_text and claim.stance != "relays":
+                assert text[claim.start : claim.end] == claim.count_text
