@@ -97,7 +97,7 @@ class ClaimDraftForm(forms.Form):
     start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, sources: dict[int, Source] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, sources: dict[int, Source] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         chosen = _int(self["source"].value())
         source = (sources or {}).get(chosen) if chosen else None

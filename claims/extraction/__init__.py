@@ -14,7 +14,8 @@ The package, one module per question:
   acronyms) and what kind of source it is;
 - ``incidents``: which incident each figure is about (the story's, an earlier or
   separate one, a running tally);
-- ``dates`` and ``places``: when and where each incident happened;
+- ``dates`` and ``places``: when and where each incident happened; ``events``: the
+  event drafts (title, dates, place) for the incidents with claims;
 - ``names``: the key a source name is compared by, for matching sources and aliases;
 - ``article``: putting it together; ``drafts``: what comes out.
 
