@@ -182,9 +182,7 @@ def _verb_frame(
         return None  # "put" and "gave" report only a toll: "put the toll at 18"
     kind = VERB_KIND[verb]
     if v.group("clitic"):  # "lance-t-il"
-        return _frame(
-            text, "il", kind, v, (_scope_start(layout, s, start, v.start()), v.start()), s
-        )
+        return _frame("il", kind, v, (_scope_start(layout, s, start, v.start()), v.start()), s)
     inverted = _inverted(layout, s, start, v, kind)
     if inverted is not None:
         return inverted
@@ -193,9 +191,7 @@ def _verb_frame(
     return _frame_before(layout, text, start, s, v.start(), v.end(), kind, frames)
 
 
-def _frame(
-    text: str, speaker: str, kind: str, v: re.Match[str], scope: tuple[int, int], s: Sentence
-) -> Frame:
+def _frame(speaker: str, kind: str, v: re.Match[str], scope: tuple[int, int], s: Sentence) -> Frame:
     return Frame(speaker, kind, (v.start(), v.end()), scope, s.para, obj=(v.end(), s.end))
 
 
@@ -278,7 +274,7 @@ def _participle(
         speaker = frames[-1].speaker
     else:
         speaker = subject_before(text[start : v.start()])
-    return _frame(text, speaker, kind, v, (v.end(), s.end), s) if speaker else None
+    return _frame(speaker, kind, v, (v.end(), s.end), s) if speaker else None
 
 
 def _frame_before(
