@@ -153,3 +153,22 @@ def test_the_api_says_which_alias_is_taken(editor: Any) -> None:
     assert response.status_code == 400
     assert response.json()["fields"]["aliases"] == ["“GSIM” is already an alias of “JNIM”."]
     assert not Source.objects.filter(name="Katiba Macina").exists()
+
+
+def test_listing_sources_with_aliases_takes_the_same_queries_at_any_size(editor: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(editor)
+    client.get("/api/sources/")  # permissions cached, as on any later request
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/sources/?page_size=50").status_code == 200
+        return len(captured)
+
+    services.source_create(by=editor, name="Source 0", kind="party", aliases=["S0"])
+    few = queries()
+    for n in range(1, 12):
+        services.source_create(by=editor, name=f"Source {n}", kind="party", aliases=[f"S{n}"])
+    assert queries() == few
