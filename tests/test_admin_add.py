@@ -19,7 +19,14 @@ def test_editors_add_events_and_sources_through_the_admin(client, editor):
     )
     r = client.post(
         reverse("admin:claims_source_add"),
-        {"name": "Wire X", "kind": "news_outlet", "reliability": "B", "origin": ""},
+        {
+            "name": "Wire X",
+            "kind": "news_outlet",
+            "reliability": "B",
+            "origin": "",
+            "aliases-TOTAL_FORMS": 0,
+            "aliases-INITIAL_FORMS": 0,
+        },  # the aliases inline: none
     )
     assert r.status_code == 302, (r.context["adminform"].form.errors, r.context.get("errors"))
     assert Source.objects.get(name="Wire X").origin == "Wire X"

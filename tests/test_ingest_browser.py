@@ -28,19 +28,21 @@ def test_editor_imports_an_article(
     # The drafts, with the sentence each came from and its figure highlighted.
     page.wait_for_selector("table.vf-drafts")
     marks = page.locator("table.vf-drafts mark").all_inner_texts()
-    assert marks[:1] == ["at least six"] and "several" in marks and "nearly 50" in marks
-    first = page.locator("tr.vf-draft").first
-    assert first.locator("input[name$=-claimant]").input_value() == "JNIM"
-    assert first.locator("select[name$=-stance]").input_value() == "asserts"
+    assert marks[:2] == ["six", "at least six"] and "several" in marks and "nearly 50" in marks
+    headline, jnim, relay = (page.locator("tr.vf-draft").nth(i) for i in range(3))
+    # The headline is the outlet's own voice; the body gives JNIM's figure, relayed.
+    assert headline.locator("input[name$=-claimant]").input_value() == "Associated Press"
+    assert jnim.locator("input[name$=-claimant]").input_value() == "JNIM"
+    assert jnim.locator("select[name$=-stance]").input_value() == "asserts"
     assert page.locator("input[name=event-0-title]").input_value().startswith("Attack in Mopti")
     assert Claim.objects.count() == 0  # nothing is saved by looking
     screenshots(page, "drafts")
 
-    # Accept everything but the relay of the JNIM claim; fix the counted group.
-    relay = page.locator("tr.vf-draft").nth(1)
+    # Accept everything but the headline and the relay of the JNIM claim; fix its group.
     assert relay.locator("select[name$=-stance]").input_value() == "relays"
+    headline.locator("select[name$=-decision]").select_option("drop")
     relay.locator("select[name$=-decision]").select_option("drop")
-    first.locator("input[name$=-group]").fill("Wagner mercenaries")
+    jnim.locator("input[name$=-group]").fill("Wagner mercenaries")
     page.click("input[name=_save]")
 
     page.wait_for_url("**/admin/claims/claim/**")

@@ -46,7 +46,7 @@ if DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "verifier.apps.DeskAdminConfig",  # django.contrib.admin, with the desk's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -363,6 +363,7 @@ SPECTACULAR_SETTINGS = {
         "GroupClassEnum": "claims.models.GroupClass",
         "CorroborationEnum": "claims.models.Corroboration",
         "TransitionEnum": "claims.api.serializers.TRANSITION_CHOICES",
+        "SourceKindEnum": "claims.models.Source.Kind",
     },
 }
 

@@ -1,8 +1,11 @@
-"""Sources: who speaks or publishes, their origin group and Admiralty reliability.
+"""Sources: who speaks or publishes, their other names, origin group and reliability.
 
 Fact-checkers and editors both edit a source's reliability (A to F) and its origin
 group here. A new origin changes who is independent of whom, so ``source_update``
-rechecks the events concerned.
+rechecks the events concerned. The aliases inline lists the other names the source goes
+by ("Al Qaeda-linked group JNIM" for JNIM): importing an article matches claimants to
+sources by name or alias. The whole list is saved through ``source_update``, which
+refuses an alias that already names another source and keeps each change in the history.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from claims import services
-from claims.models import Attribution, Claim, Source
+from claims.models import Attribution, Claim, Source, SourceAlias
 
 from . import display
-from .base import DeskAdmin, StampedForm
+from .base import REFUSAL_ATTR, DeskAdmin, DeskInlineFormSet, StampedForm, refused_as_form_errors
 from .events import count_of
 
 EDIT_FIELDS = ["name", "kind", "origin", "reliability", "url", "notes"]
@@ -36,13 +39,40 @@ class SourceForm(StampedForm):
         self.fields["origin"].required = False
 
 
+class AliasInline(admin.TabularInline):
+    """The source's other names; saved as one list through ``source_update``."""
+
+    model = SourceAlias
+    formset = DeskInlineFormSet
+    fields = ["name"]
+    extra = 1
+    verbose_name = "other name (alias)"
+    verbose_name_plural = "Other names (aliases): matched when articles are imported"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("claims.change_source")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("claims.change_source")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Removing a name is an edit of the source (kept in the alias's history).
+        return request.user.has_perm("claims.change_source")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+        formset = super().get_formset(request, obj, **kwargs)
+        refusal = getattr(request, REFUSAL_ATTR, None)
+        return type(formset.__name__, (formset,), {"refusal": refusal}) if refusal else formset
+
+
 @admin.register(Source)
 class SourceAdmin(DeskAdmin):
     form = SourceForm
+    inlines = [AliasInline]
     list_display = ["name", "kind", "origin", "reliability_col", "claims_col", "attributions_col"]
     list_filter = ["kind", "reliability"]
-    search_fields = ["name", "origin"]
-    search_help_text = "Search the name or the origin group."
+    search_fields = ["name", "origin", "aliases__name"]
+    search_help_text = "Search the name, another name it goes by, or the origin group."
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return (
@@ -102,6 +132,27 @@ class SourceAdmin(DeskAdmin):
             create=services.source_create,
             update=lambda obj, **kw: services.source_update(source=obj, **kw),
         )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is not SourceAlias or not formset.has_changed():
+            return
+        deleted = set(formset.deleted_forms)
+        aliases = [
+            row.cleaned_data["name"]
+            for row in formset.forms
+            if row not in deleted
+            and getattr(row, "cleaned_data", None)
+            and row.cleaned_data.get("name")
+        ]
+        index = next((i for i, row in enumerate(formset.forms) if row.has_changed()), 0)
+        with refused_as_form_errors(formset_prefix=formset.prefix, form_index=index):
+            services.source_update(
+                source=form.instance,
+                by=request.user,
+                aliases=aliases,
+                reason=form.cleaned_data.get("reason") or "Other names edited in the admin",
+            )
 
     def render_change_form(
         self,

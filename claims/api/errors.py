@@ -8,11 +8,15 @@ when the request named something wrong. Service exceptions map to statuses here:
 - ``StaleEdit`` (someone saved since your ``If-Match``) -> 412, with the current ``ETag``;
 - ``TransitionNotAllowed`` (the claim's state or the review rules forbid it) -> 409;
 - a write that collides with another one in the database -> 409;
+- a body over DATA_UPLOAD_MAX_MEMORY_SIZE -> 413;
 - anything unexpected -> 500, logged with its traceback, with no internals in the body.
 
-Django's own 404 and 500 pages become JSON for paths under /api/ through
-``page_not_found`` and ``server_error`` (``handler404``/``handler500`` in verifier/urls.py)
-and through ``api_not_found``, the API's catch-all route, which also covers DEBUG mode.
+Django's own 400, 404 and 500 pages become JSON for paths under /api/ through
+``bad_request``, ``page_not_found`` and ``server_error`` (``handler400`` ... in
+verifier/urls.py) and through ``api_not_found``, the API's catch-all route, which also
+covers DEBUG mode. A body too large to read (over DATA_UPLOAD_MAX_MEMORY_SIZE) is a 413
+that says so, before any CSRF check could turn it into a bare "400 Bad Request"; on the
+admin's "Import article" page, the page itself says it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -96,6 +100,13 @@ def _error(detail: str, code: str, **extra: Any) -> dict[str, Any]:
     return {"detail": detail, "code": code, **extra}
 
 
+COLLISION = (
+    "This collides with a change saved at the same moment (for example the same name "
+    "twice). Nothing was saved: reload and try again."
+)
+TOO_LARGE = "The request is too large to read: send less at once. Nothing was saved."
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every exception raised in an API view becomes JSON."""
     headers: dict[str, str] = {}
@@ -113,6 +124,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = PreconditionFailed(str(exc))
     elif isinstance(exc, PreconditionFailed) and exc.etag:
         headers["ETag"] = exc.etag
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(_error(TOO_LARGE, "too_large"), status=413)
     elif isinstance(exc, TransitionNotAllowed):
         set_rollback()
         return Response(_error(str(exc), "transition_not_allowed"), status=status.HTTP_409_CONFLICT)
@@ -123,14 +136,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         # The services validate first; this is a concurrent write that got there first.
         set_rollback()
         logger.warning("API write refused by the database: %s", exc)
-        return Response(
-            _error(
-                "This collides with a change saved at the same moment (for example the same "
-                "name twice). Nothing was saved: reload and try again.",
-                "conflict",
-            ),
-            status=status.HTTP_409_CONFLICT,
-        )
+        return Response(_error(COLLISION, "conflict"), status=status.HTTP_409_CONFLICT)
 
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
@@ -184,6 +190,28 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespon
                 return PermanentRedirect(path + "/" + (f"?{query}" if query else ""))
             return _json(404, f"No endpoint at {path}. Did you mean {path}/ ?", "not_found")
     return _json(404, f"No endpoint at {path}. The API is described at /api/docs/.", "not_found")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: JSON under /api/; a request too large to read gets a 413 saying so."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    if request.path.startswith(API_PREFIX):
+        if too_large:
+            return _json(413, TOO_LARGE, "too_large")
+        return _json(400, "The request could not be read.", "bad_request")
+    if too_large:
+        try:
+            match = resolve(request.path)
+        except Resolver404:
+            match = None
+        user = getattr(request, "user", None)
+        editor = user is not None and user.has_perm("claims.add_claim")
+        if editor and match is not None and match.url_name == "claims_import_article":
+            from claims.admin.ingest import too_large as import_page_too_large
+
+            return import_page_too_large(request)
+        return HttpResponse(TOO_LARGE, status=413, content_type="text/plain; charset=utf-8")
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -85,6 +85,8 @@ def source_data(source: Source) -> dict[str, Any]:
         "reliability": source.reliability,
         "url": source.url,
         "notes": source.notes,
+        # Prefetched with the page (SourceViewSet): no query per source.
+        "aliases": [a.name for a in source.aliases.all()],
         "created_at": iso(source.created_at),
         "updated_at": iso(source.updated_at),
     }
@@ -197,6 +199,10 @@ def flag_data(flag: ConflictFlag) -> dict[str, Any]:
 # --- Output shapes, for the schema ----------------------------------------------------------
 TRANSITION_CHOICES = [(name, t.label) for name, t in TRANSITIONS.items()]
 ETAG_HELP = "Send it back in If-Match to edit this object or act on it."
+ALIASES_HELP = (
+    'Other names the source goes by ("Al Qaeda-linked group JNIM" for JNIM): importing an '
+    "article matches claimants by name or alias. Each names one source only."
+)
 
 
 class _Out(serializers.Serializer):
@@ -248,6 +254,9 @@ class SourceOut(_Out):
     reliability = serializers.ChoiceField(Source.Reliability.choices, read_only=True)
     url = serializers.CharField(read_only=True)
     notes = serializers.CharField(read_only=True)
+    aliases = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=ALIASES_HELP
+    )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -416,6 +425,12 @@ class SourceWrite(serializers.Serializer):
     )
     url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
     notes = _text()
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=100,
+        help_text=ALIASES_HELP + " Sent, it replaces the list; left out, the list stays.",
+    )
     reason = _reason()
 
 

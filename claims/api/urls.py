@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from claims.api import permissions, views  # noqa: F401  (permissions: hears role changes)
+from claims.api import ingest, permissions, views  # noqa: F401  (permissions: hears role changes)
 from claims.api.errors import api_not_found
 
 app_name = "api"
@@ -18,6 +18,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("attributions", views.AttributionViewSet, basename="attribution")
 router.register("flags", views.FlagViewSet, basename="flag")
+router.register("ingest", ingest.IngestViewSet, basename="ingest")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -249,6 +249,10 @@ class SourceViewSet(ApiViewSet):
 
     queryset = Source.objects.all()
     filterset_class = filters.SourceFilter
+
+    def read_queryset(self) -> QuerySet[Source]:
+        return self.get_queryset().prefetch_related("aliases")
+
     ordering_fields = ["name", "created_at", "updated_at", "id"]
     ordering = ["name"]
 

@@ -21,7 +21,15 @@ from .editing import (
     source_create,
     source_update,
 )
-from .ingest import IngestResult, article_ingest, propose_events
+from .ingest import (
+    ArticlePreview,
+    IngestResult,
+    article_drafts,
+    article_ingest,
+    find_sources,
+    match_sources,
+    propose_events,
+)
 from .recheck import RecheckResult, mark_for_recheck, recheck_event, requeue_stale_rechecks
 from .review import (
     attribution_reject,
@@ -38,11 +46,13 @@ from .review import (
 
 __all__ = [
     "Actor",
+    "ArticlePreview",
     "IngestResult",
     "RecheckResult",
     "ServiceError",
     "StaleEdit",
     "TransitionNotAllowed",
+    "article_drafts",
     "article_ingest",
     "attribution_create",
     "attribution_reject",
@@ -57,11 +67,13 @@ __all__ = [
     "event_create",
     "event_request_recheck",
     "event_update",
+    "find_sources",
     "flag_dismiss",
     "flag_resolve",
     "group_term_create",
     "group_term_update",
     "mark_for_recheck",
+    "match_sources",
     "parse_count_field",
     "propose_events",
     "recheck_event",

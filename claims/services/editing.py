@@ -7,14 +7,17 @@ conflict recheck. Admin, API, commands and tasks all call these.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 
+from claims.extraction.names import name_key
 from claims.groups import GroupClass
-from claims.models import Attribution, Claim, Event, GroupTerm, Source
+from claims.models import Attribution, Claim, Event, GroupTerm, Source, SourceAlias
 
 from .common import Actor, StaleEdit, parse_count_field, remember, require
 from .recheck import mark_for_recheck
@@ -110,7 +113,7 @@ def event_request_recheck(*, event: Event, by: Actor) -> None:
         mark_for_recheck([event.pk])
 
 
-# --- Sources --------------------------------------------------------------------------------
+# --- Sources ---------------------------------------------------------------------------------
 @transaction.atomic
 def source_create(
     *,
@@ -118,9 +121,11 @@ def source_create(
     name: str,
     kind: str,
     origin: str = "",
+    aliases: Iterable[str] = (),
     reason: str = "Created",
     **fields: Any,
 ) -> Source:
+    """A new source, with the other names it goes by (``aliases``)."""
     require(by, "claims.add_source")
     unknown = set(fields) - SOURCE_FIELDS
     if unknown:
@@ -128,14 +133,27 @@ def source_create(
     name = " ".join(name.split())
     source = Source(name=name, kind=kind, origin=" ".join(origin.split()) or name, **fields)
     _full_clean(source)
+    _name_not_an_alias(source)
     remember(source, by, reason)
     source.save()
+    _set_aliases(source, aliases, by=by, reason=reason)
     return source
 
 
 @transaction.atomic
-def source_update(*, source: Source, by: Actor, reason: str = "Edited", **changes: Any) -> Source:
-    """Edit a source. A new origin changes who is independent of whom: recheck its events."""
+def source_update(
+    *,
+    source: Source,
+    by: Actor,
+    reason: str = "Edited",
+    aliases: Iterable[str] | None = None,
+    **changes: Any,
+) -> Source:
+    """Edit a source. A new origin changes who is independent of whom: recheck its events.
+
+    ``aliases``, when given, is the full list of the source's other names: the ones not
+    in it are removed, each change kept in the history.
+    """
     require(by, "claims.change_source")
     unknown = set(changes) - SOURCE_FIELDS
     if unknown:
@@ -146,8 +164,11 @@ def source_update(*, source: Source, by: Actor, reason: str = "Edited", **change
         setattr(source, name, value)
     source.origin = " ".join(source.origin.split()) or source.name
     _full_clean(source)
+    _name_not_an_alias(source)
+    if aliases is not None:
+        _set_aliases(source, aliases, by=by, reason=reason)
     remember(source, by, reason)
-    source.save()
+    source.save()  # also when only aliases changed: the source's ETag and history move
     # The origin decides who is independent of whom; the reliability weighs in
     # credibility and in the best figure of a toll.
     if (source.origin, source.reliability) != judged_before:
@@ -157,6 +178,66 @@ def source_update(*, source: Source, by: Actor, reason: str = "Edited", **change
         )
         mark_for_recheck(event_ids)
     return source
+
+
+def _name_not_an_alias(source: Source) -> None:
+    taken = SourceAlias.objects.filter(key=name_key(source.name))
+    if source.pk is not None:
+        taken = taken.exclude(source_id=source.pk)
+    other = taken.select_related("source").first()
+    if other is not None:
+        raise ValidationError(
+            {"name": f"“{source.name}” is another name of the source “{other.source.name}”: "
+                     "use that source, or remove the alias from it first."}
+        )  # fmt: skip
+
+
+def _set_aliases(source: Source, aliases: Iterable[str], *, by: Actor, reason: str) -> None:
+    """Make the source's aliases exactly ``aliases``; refuse one that names another source."""
+    wanted: dict[str, str] = {}
+    for given in aliases:
+        name = " ".join((given or "").split())
+        key = name_key(name)
+        if not key or key == name_key(source.name):
+            continue  # empty, or the source's own name
+        if len(name) > 200:
+            raise ValidationError({"aliases": f"“{name[:40]}…” is longer than 200 characters."})
+        wanted.setdefault(key, name)
+    _check_aliases_free(source, wanted)
+    current = {a.key: a for a in SourceAlias.objects.select_for_update().filter(source=source)}
+    for key, old in current.items():
+        if key not in wanted or old.name != wanted[key]:
+            remember(old, by, reason)
+            old.delete()
+    for key, name in wanted.items():
+        if key in current and current[key].name == name:
+            continue
+        alias = SourceAlias(source=source, name=name, key=key)
+        remember(alias, by, reason)
+        try:
+            with transaction.atomic():
+                alias.save()
+        except IntegrityError as exc:  # taken by a concurrent save meanwhile
+            raise ValidationError(
+                {"aliases": f"“{name}” was just given to another source."}
+            ) from exc
+
+
+def _check_aliases_free(source: Source, wanted: dict[str, str]) -> None:
+    """An alias names one source only: not another source's alias, nor its name."""
+    errors = []
+    taken = SourceAlias.objects.filter(key__in=wanted).exclude(source=source)
+    for alias in taken.select_related("source"):
+        errors.append(f"“{wanted[alias.key]}” is already an alias of “{alias.source.name}”.")
+    names = (
+        Source.objects.annotate(lowered=Lower("name"))
+        .filter(lowered__in=[n.casefold() for n in wanted.values()] + list(wanted))
+        .exclude(pk=source.pk)
+    )
+    for other in names:
+        errors.append(f"“{other.name}” is the name of another source: use that source instead.")
+    if errors:
+        raise ValidationError({"aliases": errors})
 
 
 # --- The group vocabulary -------------------------------------------------------------------

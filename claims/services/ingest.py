@@ -1,10 +1,18 @@
-"""Saving the claims an editor accepted from an article, in one transaction.
+"""Drafting an article's claims for review, and saving the ones an editor accepted.
 
-``claims.extraction`` drafts the claims; the admin "Import article" page and the
-``ingest_article`` command let someone accept, edit or drop them; this saves the
-accepted ones through the same services as every other write (``event_create``,
-``source_create``, ``claim_create``, ``attribution_create``), so history is kept
-and the conflict recheck runs after commit.
+``claims.extraction`` drafts the claims. ``article_drafts`` is what the admin "Import
+article" page, the ``ingest_article`` command and the API's ingest endpoint show: the
+drafts with each claimant matched to an existing source (by name or alias, see
+``claims.extraction.names``) and each incident to an existing event. ``article_ingest``
+saves the accepted drafts through the same services as every other write
+(``event_create``, ``source_create``, ``claim_create``, ``attribution_create``), in one
+transaction, so history is kept and the conflict recheck runs after commit.
+
+Sources: a draft names the existing source it was matched to (``source_id``, which the
+editor can change); without one, its claimant is matched by name or alias, ignoring
+case, articles and a description ("the Al Qaeda-linked group JNIM" is JNIM), and a
+new source is created only when nothing matches. So one body stays one origin and its
+own statements never look like independent corroboration.
 
 Within one draft event:
 - an "asserts" draft is a claim. When the event already has that claim (same
@@ -13,7 +21,8 @@ Within one draft event:
 - "corroborates", "contradicts" and "relays" drafts are attributions on the last
   claim before them with the same measure (the same group preferred): the claim
   they confirm, deny or report. A corroboration with no claim to attach to is a
-  claim of its own; a denial or a relay without one is refused with a message;
+  claim of its own; a denial or a relay without one is refused with a message. A
+  contradiction carries what it disputes (the toll, the event, the perpetrator);
 - a source already attributed on the claim adds nothing (reported in ``skipped``).
 
 Anything refused raises before or during the writes; the transaction then rolls
@@ -22,22 +31,32 @@ back, so a failed import changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 
-from claims.extraction import ArticleDraft, ClaimDraft, EventDraft
+from claims.extraction import ArticleDraft, ClaimDraft, EventDraft, extract_article
+from claims.extraction.names import name_keys
 from claims.groups import normalise as group_key
-from claims.models import Attribution, Claim, Event, Source
+from claims.models import Attribution, Claim, Event, Source, SourceAlias
 
 from .common import Actor, parse_count_field, require
 from .editing import attribution_create, claim_create, event_create, source_create
 
-__all__ = ["IngestResult", "article_ingest", "propose_events"]
+__all__ = [
+    "ArticlePreview",
+    "IngestResult",
+    "article_drafts",
+    "article_ingest",
+    "find_sources",
+    "match_sources",
+    "propose_events",
+]
 
 ATTACHED = {"corroborates", "contradicts", "relays"}
 
@@ -64,6 +83,64 @@ class IngestResult:
         if self.sources_created:
             parts.append(f"{len(self.sources_created)} new source(s)")
         return ", ".join(parts)
+
+
+@dataclass(slots=True)
+class ArticlePreview:
+    """What an editor reviews: the drafts, an existing event per incident, matched sources."""
+
+    article: ArticleDraft
+    events: list[Event | None]
+    sources: dict[int, Source]  # by id: the existing sources the drafts are matched to
+
+
+def article_drafts(text: str, *, publisher: str, published: datetime) -> ArticlePreview:
+    """The drafts of an article as every interface shows them. Saves nothing.
+
+    Raises ``claims.extraction.ArticleError`` for text that cannot be read as an article.
+    """
+    article = extract_article(text, publisher=publisher, published=published)
+    sources = match_sources(article)
+    return ArticlePreview(article, propose_events(article), sources)
+
+
+def find_sources(names: Iterable[str]) -> dict[str, Source]:
+    """The existing source each name means, by name or alias (two queries for all).
+
+    The very name first ("Local official (anonymous)"), then its other keys: without an
+    article or a description, its acronym ("the Al Qaeda-linked group JNIM" is "jnim").
+    """
+    keys_of = {name: name_keys(name) for name in dict.fromkeys(names)}
+    exact_of = {name: " ".join(name.split()).casefold() for name in keys_of}
+    keys = {k for ks in keys_of.values() for k in ks}
+    if not keys:
+        return {}
+    # A stored name may keep its article: "The Sun Daily".
+    lowered = keys | set(exact_of.values()) | {f"the {k}" for k in keys}
+    exact: dict[str, Source] = {}
+    by_key: dict[str, Source] = {}
+    for source in Source.objects.annotate(lowered=Lower("name")).filter(lowered__in=lowered):
+        exact[source.lowered] = source  # type: ignore[attr-defined]
+        for key in name_keys(source.name):
+            by_key.setdefault(key, source)
+    for alias in SourceAlias.objects.filter(key__in=keys).select_related("source"):
+        by_key.setdefault(alias.key, alias.source)
+    found = {}
+    for name, ks in keys_of.items():
+        match = exact.get(exact_of[name]) or next((by_key[k] for k in ks if k in by_key), None)
+        if match is not None:
+            found[name] = match
+    return found
+
+
+def match_sources(article: ArticleDraft) -> dict[int, Source]:
+    """Set each draft's ``source_id`` to the existing source its claimant names, if any."""
+    drafts = [c for e in article.events for c in e.claims]
+    found = find_sources(d.claimant for d in drafts)
+    for d in drafts:
+        source = found.get(d.claimant)
+        d.source_id = source.pk if source is not None else None
+    return {s.pk: s for s in found.values()}
 
 
 def propose_events(article: ArticleDraft) -> list[Event | None]:
@@ -122,17 +199,25 @@ _VERB = {"corroborates": "corroborate", "contradicts": "contradict", "relays": "
 
 
 class _Sources:
-    """Sources by name (case-insensitive), created on first use."""
+    """The source of each draft: the one chosen, else matched by name or alias, else new."""
 
     def __init__(self, by: Actor, result: IngestResult, reason: str) -> None:
         self.by, self.result, self.reason = by, result, reason
         self.cache: dict[str, Source] = {}
 
+    def of(self, draft: ClaimDraft) -> Source:
+        if draft.source_id is not None:
+            source = Source.objects.filter(pk=draft.source_id).first()
+            if source is None:
+                raise ValidationError(f"Source #{draft.source_id} does not exist (any more).")
+            return source
+        return self.get(draft.claimant, draft.claimant_kind)
+
     def get(self, name: str, kind: str) -> Source:
         name = " ".join(name.split())
         key = name.casefold()
         if key not in self.cache:
-            source = Source.objects.filter(name__iexact=name).first()
+            source = find_sources([name]).get(name)
             if source is None:
                 source = source_create(by=self.by, name=name, kind=kind, reason=self.reason)
                 self.result.sources_created.append(source)
@@ -152,6 +237,7 @@ def _event_for(
         by=by,
         title=draft.title,
         date=draft.date,
+        date_end=draft.date_end,
         date_precision=Event.DatePrecision.DAY if draft.date else Event.DatePrecision.UNKNOWN,
         place=draft.place,
         region=draft.region,
@@ -209,9 +295,10 @@ def article_ingest(
         result.events.append(event)
         saved: dict[int, Claim] = {}
         for i, (draft, target) in enumerate(zip(draft_event.claims, plan, strict=True)):
-            source = publisher_source if draft.claimant.casefold() == publisher.casefold() else None
+            mine = draft.source_id is None and draft.claimant.casefold() == publisher.casefold()
+            source = publisher_source if mine else None
             try:
-                source = source or sources.get(draft.claimant, draft.claimant_kind)
+                source = source or sources.of(draft)
                 if target is None:
                     saved[i] = _save_claim(
                         draft, event, source, publisher_source, url=url,
@@ -273,10 +360,10 @@ def _attach(
     if claim.claimant_id == source.pk or claim.attributions.filter(source=source).exists():
         result.skipped.append(f"{source.name} is already attributed on claim #{claim.pk}.")
         return
-    # A denial without a figure of its own disputes the toll unless the draft says more.
-    disputes = getattr(draft, "disputes", "") or (
-        "toll" if stance == "contradicts" and not draft.count_text else ""
-    )
+    # A contradiction says what it disputes; one with a figure disputes the toll.
+    disputes = draft.disputes if stance == "contradicts" else ""
+    if stance == "contradicts" and not disputes and draft.count_text:
+        disputes = "toll"
     attribution = attribution_create(
         by=by, claim=claim, source=source, stance=stance, quote=draft.quote, url=url,
         published_at=published_at, count_text=draft.count_text, disputes=disputes,

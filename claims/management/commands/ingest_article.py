@@ -3,12 +3,14 @@
     python manage.py ingest_article FILE --url URL --publisher NAME \\
         --published 2024-11-22T10:00:00Z [--event TITLE] [--dry-run] [--format json|table]
 
-Extraction is ``claims.extraction.extract_article``; saving is
-``claims.services.article_ingest`` (one transaction, through the usual services, so
-the conflict recheck runs). Every draft is accepted: for a choice per draft use the
-admin "Import article" page. ``--event`` names the existing event the article's main
-incident is about (else Verifier proposes one: a matching event, or a new one).
-``--dry-run --format json`` prints the drafts and saves nothing.
+The drafts are ``claims.services.article_drafts`` (the same as the admin "Import
+article" page and the API's /api/ingest/preview/): claimants matched to existing
+sources by name or alias (``source_id``), incidents to existing events. Saving is
+``claims.services.article_ingest`` (one transaction, through the usual services, so the
+conflict recheck runs). Every draft is accepted: for a choice per draft use the admin
+page or the API. ``--event`` names the existing event the article's main incident is
+about (else Verifier proposes one: a matching event, or a new one). ``--dry-run
+--format json`` prints the drafts and saves nothing.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from claims.extraction import MAX_ARTICLE_CHARS, ArticleDraft, ArticleError, extract_article
-from claims.models import Event
-from claims.services import article_ingest, propose_events
+from claims.extraction import MAX_ARTICLE_CHARS, ArticleDraft, ArticleError
+from claims.models import Event, Source
+from claims.services import article_drafts, article_ingest
 
 
 def read_article(path: Path) -> str:
@@ -59,7 +61,7 @@ def parse_published(value: str) -> datetime:
     return published
 
 
-def table(article: ArticleDraft, proposals: list[Event | None]) -> str:
+def table(article: ArticleDraft, proposals: list[Event | None], sources: dict[int, Source]) -> str:
     """The drafts as plain text, one event heading and one line per claim."""
     if not article.events:
         return "No figures found in this article: nothing to import."
@@ -71,9 +73,12 @@ def table(article: ArticleDraft, proposals: list[Event | None]) -> str:
         for c in draft.claims:
             high = "open" if c.count_high is None else c.count_high
             figure = f"{c.count_text!r} [{c.count_low}, {high}]" if c.count_text else "(no figure)"
+            disputes = f" disputing the {c.disputes}" if c.disputes else ""
+            source = sources.get(c.source_id) if c.source_id else None
+            match = f" = source #{source.pk} “{source.name}”" if source else ""
             lines.append(
-                f"  {c.stance:<12} {c.claimant} ({c.claimant_kind}): {c.measure} {c.group}, "
-                f"{figure}"
+                f"  {c.stance:<12} {c.claimant} ({c.claimant_kind}){match}: {c.measure} "
+                f"{c.group}, {figure}{disputes}"
             )
     return "\n".join(lines)
 
@@ -96,10 +101,10 @@ class Command(BaseCommand):
         text = read_article(options["file"])
         published = parse_published(options["published"])
         try:
-            article = extract_article(text, publisher=options["publisher"], published=published)
+            preview = article_drafts(text, publisher=options["publisher"], published=published)
         except ArticleError as exc:
             raise CommandError(str(exc)) from exc
-        proposals = propose_events(article)
+        article, proposals = preview.article, preview.events
         if options["event"]:
             chosen = Event.objects.filter(title__iexact=options["event"].strip()).first()
             if chosen is None:
@@ -110,7 +115,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
         else:
-            self.stdout.write(table(article, proposals))
+            self.stdout.write(table(article, proposals, preview.sources))
         if options["dry_run"] or not article.events:
             return
         try:
