@@ -1,0 +1,36 @@
+"""The desk's admin site: Django's AdminSite with a home page of the work, and input checks.
+
+It is Django's default site (``verifier.apps.DeskAdminConfig``), so ``admin.site`` and
+``@admin.register`` mean this one. It lives in the project package, not in
+``claims.admin``, because Django imports the default site's module while it registers
+the desk's pages: from inside ``claims.admin`` that import would run twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse_lazy
+
+
+class DeskSite(admin.AdminSite):
+    site_header = "Verifier"
+    site_title = "Verifier"
+    index_title = "Desk"
+    # "View site" leads to the desk's home, the only site there is.
+    site_url = reverse_lazy("admin:index")
+    # The desk's links in the header replace the side bar, a third of a laptop screen.
+    enable_nav_sidebar = False
+
+    def index(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        from claims.admin.home import home_view  # claims.admin registers on this site
+
+        return home_view(self, request, extra_context)
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Any:
+        from claims.admin.inputs import refuse_bad_input
+
+        return super().admin_view(refuse_bad_input(view), cacheable)
