@@ -52,6 +52,7 @@ KINDS = ["government", "military", "official", "news_outlet", "news_outlet", "ne
 
 def sql_array(values: list[Any]) -> str:
     """A literal ARRAY[...] of strings or integers (NULL for None), for the SELECTs below."""
+
     def literal(value: Any) -> str:
         if value is None:
             return "NULL"
@@ -108,19 +109,52 @@ def load_events_and_sources(cursor: Any, events: int, sources: int) -> None:
         f"""
         INSERT INTO claims_event (id, title, date, date_precision, place, region, country,
             summary, last_checked_at, created_at, updated_at)
-        SELECT g, {pick(["Attack on", "Ambush near", "Strike on", "Clashes in", "Raid on",
-                          "Shelling of", "Killings in", "Bombing in"], "g")}
+        SELECT g, {
+            pick(
+                [
+                    "Attack on",
+                    "Ambush near",
+                    "Strike on",
+                    "Clashes in",
+                    "Raid on",
+                    "Shelling of",
+                    "Killings in",
+                    "Bombing in",
+                ],
+                "g",
+            )
+        }
                   || ' ' || {place} || ' #' || g,
-            DATE '2015-01-01' + (g * 7919 % 4000), 'day', {place}, {place} || ' region',
-            {pick(["Mali", "Burkina Faso", "Niger", "Nigeria", "Cameroon", "DR Congo",
-                   "Central African Republic", "Chad", "Sudan", "South Sudan", "Somalia",
-                   "Yemen", "Syria", "Iraq"], "g / 8")},
+            DATE '2015-01-01' + (g * 7919 % 4000)::integer, 'day', {place}, {place} || ' region',
+            {
+            pick(
+                [
+                    "Mali",
+                    "Burkina Faso",
+                    "Niger",
+                    "Nigeria",
+                    "Cameroon",
+                    "DR Congo",
+                    "Central African Republic",
+                    "Chad",
+                    "Sudan",
+                    "South Sudan",
+                    "Somalia",
+                    "Yemen",
+                    "Syria",
+                    "Iraq",
+                ],
+                "g / 8",
+            )
+        },
             'Bench event.', now(), now(), now()
         FROM generate_series(1::bigint, {events}) g
         """
     )
+
     def name(index: str) -> str:
-        return f"{pick(SOURCE_WORDS, index)} || ' ' || {pick(PLACES, f'({index}) / 12')} || ' ' || ({index})"
+        place = pick(PLACES, f"({index}) / 12")
+        return f"{pick(SOURCE_WORDS, index)} || ' ' || {place} || ' ' || ({index})"
 
     cursor.execute(
         f"""
@@ -158,8 +192,16 @@ def load_claims(cursor: Any, claims: int, sources: int, users: list[int]) -> Non
             1, TIMESTAMPTZ '2016-01-01 00:00+00' + (g || ' minutes')::interval, now(),
             CASE WHEN g % 10 = 0 THEN {pick(users, "g / 10")} END,
             {event}, 1 + (g * 7919) % {sources},
-            {pick(["unverified"] * 6 + ["single_source"] * 4 + ["event_confirmed"] * 3
-                  + ["figure_corroborated"] * 3 + ["contested"], "g")},
+            {
+            pick(
+                ["unverified"] * 6
+                + ["single_source"] * 4
+                + ["event_confirmed"] * 3
+                + ["figure_corroborated"] * 3
+                + ["contested"],
+                "g",
+            )
+        },
             {pick([6, 6, 3, 3, 4, 2, 1, 5], "g")}, c.class, c.class, '', false, false
         FROM generate_series(1::bigint, {claims}) g, LATERAL (SELECT
             {pick([n for n, _, _, _ in COUNTS], k)} AS count_text,
@@ -213,21 +255,28 @@ def load_attributions(cursor: Any, claims: int, sources: int) -> None:
     )
 
 
+EXPLANATION = (
+    "Source A said at least 6 civilians (1 Jan 2024); Source B said 2: no figure fits both."
+)
+
+
 def load_flags_and_tolls(cursor: Any, events: int) -> None:
     side = """jsonb_build_object('key', 'claim:' || c.id, 'speaker', s.origin, 'source', s.name,
         'via', '', 'count_text', c.count_text, 'low', c.count_low, 'high', c.count_high,
         'measure', c.measure, 'group', c."group", 'class', c.group_class,
         'published_at', to_char(c.made_at, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
         'claim_id', c.id, 'attribution_id', NULL)"""
+    # An event's claims are ids 20 * (event - 1) + 1 .. 20 * event (see load_claims): the
+    # first three are the sides, found by primary key while the other indexes are off.
     sides = f"""(SELECT jsonb_agg({side}) FROM claims_claim c JOIN claims_source s
-        ON s.id = c.claimant_id WHERE c.event_id = e.id AND c.id % 20 IN (1, 2, 3))"""
+        ON s.id = c.claimant_id WHERE c.id BETWEEN e.id * 20 - 19 AND e.id * 20 - 17)"""
     cursor.execute(
         f"""
         INSERT INTO claims_conflictflag (measure, "group", status, explanation, sides,
             fingerprint, opened_at, updated_at, closed_at, resolution_note, event_id,
             group_class, group_label)
         SELECT 'killed', 'civilians', CASE WHEN e.id % 10 = 0 THEN 'open' ELSE 'dismissed' END,
-            'Source A said at least 6 civilians (1 Jan 2024); Source B said 2: no figure fits both.',
+            '{EXPLANATION}',
             {sides}, md5(e.id::text), now() - (e.id || ' minutes')::interval, now(),
             CASE WHEN e.id % 10 <> 0 THEN now() END,
             CASE WHEN e.id % 10 <> 0 THEN 'Different engagements' ELSE '' END,
@@ -241,7 +290,8 @@ def load_flags_and_tolls(cursor: Any, events: int) -> None:
             basis, method, confirmed, override_reason, updated_at, event_id)
         SELECT 'killed', 'civilians', 'civilians', 'civilians', 2, 6, 84,
             jsonb_build_object('low', jsonb_build_array(e.id * 20 - 19),
-                'best', jsonb_build_array(e.id * 20 - 18), 'high', jsonb_build_array(e.id * 20 - 17),
+                'best', jsonb_build_array(e.id * 20 - 18),
+                'high', jsonb_build_array(e.id * 20 - 17),
                 'candidates', coalesce({sides}, '[]'::jsonb)),
             'Low and high: the smallest and largest of 3 origins'' current figures.', false, '',
             now(), e.id

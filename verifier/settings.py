@@ -233,7 +233,6 @@ AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_VERBOSE = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -383,5 +382,7 @@ LOGGING = {
         # In-process tasks: the recheck logs one line when it changes something; celery's
         # "Task ... succeeded" line for every run says nothing more. Workers keep theirs.
         "celery.app.trace": {"level": "WARNING" if TASKS_IN_PROCESS else "INFO"},
+        # django-axes: failed logins and lockouts are warnings; successes need no line.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -8,15 +8,15 @@ from the page; the service records who and when.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import path, reverse
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -25,19 +25,15 @@ from claims import services
 from claims.conflicts import Figure, Scope, Stance
 from claims.corroboration import verification_effect
 from claims.counts import describe
-from claims.models import Attribution, Source
+from claims.models import Attribution
 from claims.selectors import figure_of, origin_key
 from claims.services import ServiceError
 
 from . import display
-from .base import (
-    DeskAdmin,
-    VersionedForm,
-    message_for,
-    redirect_back,
-    report,
-)
-from .claims import MAX_BULK, links_html, verification_html
+from .base import DeskAdmin, button, redirect_back
+from .filters import SourceKindFilter, VerificationFilter
+from .forms import VersionedForm
+from .refusals import message_for
 
 EDIT_FIELDS = [
     "source",
@@ -51,56 +47,6 @@ EDIT_FIELDS = [
 ]
 
 
-class VerificationFilter(admin.SimpleListFilter):
-    """Defaults to the work still to do: unverified attributions."""
-
-    title = "verification"
-    parameter_name = "verification"
-    default = Attribution.Verification.UNVERIFIED.value
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [
-            ("unverified", "To check (unverified)"),
-            ("verified", "Verified"),
-            ("rejected", "Rejected"),
-            ("all", "All"),
-        ]
-
-    def value(self) -> str:
-        return super().value() or self.default
-
-    def choices(self, changelist: Any) -> Any:
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[Attribution]
-    ) -> QuerySet[Attribution]:
-        value = self.value()
-        if value in Attribution.Verification.values:
-            return queryset.filter(verification=value)
-        return queryset
-
-
-class SourceKindFilter(admin.SimpleListFilter):
-    title = "source's kind"
-    parameter_name = "kind"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return list(Source.Kind.choices)
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[Attribution]
-    ) -> QuerySet[Attribution]:
-        if self.value() in Source.Kind.values:
-            return queryset.filter(source__kind=self.value())
-        return queryset
-
-
 class AttributionForm(VersionedForm):
     class Meta:
         model = Attribution
@@ -111,15 +57,6 @@ class AttributionForm(VersionedForm):
             "url": forms.URLInput(attrs={"size": 50}),
             "archive_url": forms.URLInput(attrs={"size": 50}),
         }
-
-
-def verification_rank() -> Case:
-    return Case(
-        When(verification=Attribution.Verification.UNVERIFIED, then=Value(0)),
-        When(verification=Attribution.Verification.REJECTED, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
 
 
 def verification_effect_of(attribution: Attribution) -> str:
@@ -150,51 +87,38 @@ def verification_effect_of(attribution: Attribution) -> str:
 @admin.register(Attribution)
 class AttributionAdmin(DeskAdmin):
     form = AttributionForm
+    list_title = "Sources to check"
+    legend = ("reliability", "stances")
+    export_name = "sources-to-check"
+    buttons = (("verify", "verify"), ("reject", "reject"))
     list_display = [
-        "verification_col",
-        "source_col",
-        "stance",
-        "quote_col",
-        "link_col",
-        "claim_col",
-        "count_col",
-        "effect_col",
-        "row_actions",
-    ]
+        "verification_col", "source_col", "stance", "quote_col", "link_col", "claim_col",
+        "count_col", "effect_col", "row_actions",
+    ]  # fmt: skip
     row_actions_permission = "claims.verify_attribution"
     list_display_links = ["quote_col"]
     list_filter = [VerificationFilter, "stance", SourceKindFilter, "source__reliability"]
-    search_fields = ["quote", "source__name", "claim__text", "claim__event__title", "url"]
-    search_help_text = "Search the quote, the source, the claim's text or event, or the link."
+    # Unverified first (the index "attribution_check_order"), oldest first.
+    ordering = ["verification_rank", "created_at", "id"]
+    search_fields = ["quote", "source__name", "claim__event__title", "url"]
+    search_help_text = "Search the quote, the source, the claim's event, or the link."
     autocomplete_fields = ["claim", "source"]
     actions = ["mark_verified"]
 
-    def get_ordering(self, request: HttpRequest) -> list[str]:
-        # An annotation (see get_queryset), which the class attribute cannot name.
-        return ["verification_rank", "created_at", "id"]
-
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attribution]:
-        # Annotated before it is ordered (ModelAdmin.get_queryset orders first).
         return (
-            Attribution.objects.select_related(
-                "source", "claim__event", "claim__claimant", "verified_by"
-            )
-            .annotate(verification_rank=verification_rank())
-            .order_by(*self.get_ordering(request))
+            super()
+            .get_queryset(request)
+            .select_related("source", "claim__event", "claim__claimant", "verified_by")
         )
 
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        context = {
-            "title": "Sources to check",
-            "can_verify": request.user.has_perm("claims.verify_attribution"),
-            **(extra_context or {}),
-        }
-        return super().changelist_view(request, context)
+    def list_context(self, request: HttpRequest) -> dict[str, Any]:
+        return {"can_verify": request.user.has_perm("claims.verify_attribution")}
 
     # --- Columns ---
     @admin.display(description="Checked", ordering="verification_rank")
     def verification_col(self, obj: Attribution) -> str:
-        return verification_html(obj)
+        return display.verification_html(obj)
 
     @admin.display(description="Source", ordering="source__name")
     def source_col(self, obj: Attribution) -> str:
@@ -209,12 +133,11 @@ class AttributionAdmin(DeskAdmin):
 
     @admin.display(description="Quote")
     def quote_col(self, obj: Attribution) -> str:
-        text = obj.quote or "(no quote)"
-        return format_html('<span title="{}">{}</span>', obj.quote, Truncator(text).chars(160))
+        return display.quote_html(obj.quote)
 
     @admin.display(description="Link")
     def link_col(self, obj: Attribution) -> str:
-        return links_html(obj)
+        return display.links_html(obj)
 
     @admin.display(description="Supports claim", ordering="claim_id")
     def claim_col(self, obj: Attribution) -> str:
@@ -269,40 +192,39 @@ class AttributionAdmin(DeskAdmin):
 
     @admin.action(description="Mark verified", permissions=["verify"])
     def mark_verified(self, request: HttpRequest, queryset: QuerySet[Attribution]) -> None:
-        rows = list(queryset.order_by("id")[: MAX_BULK + 1])
-        if len(rows) > MAX_BULK:
-            messages.error(request, f"Select at most {MAX_BULK} at a time. Nothing was changed.")
-            return
-        done, failed = [], []
-        for attribution in rows:
-            try:
-                services.attribution_verify(
-                    attribution=attribution, by=request.user, version=attribution.version
-                )
-            except (ServiceError, ValidationError) as exc:
-                failed.append(f"{attribution}: {message_for(exc)}")
-            else:
-                done.append(f"{attribution.source.name} on #{attribution.claim_id}")
-        report(request, done, failed, "Verified")
+        self.bulk(
+            request,
+            queryset,
+            "Verified",
+            lambda attribution: services.attribution_verify(
+                attribution=attribution, by=request.user, version=attribution.version
+            ),
+        )
+
+    # --- The CSV download: the queue as filtered ---
+    def export_rows(
+        self, queryset: QuerySet[Attribution]
+    ) -> tuple[list[str], Iterable[Sequence[Any]]]:
+        header = [
+            "id", "verification", "source", "source reliability", "origin", "stance", "quote",
+            "link", "archived copy", "published at", "count as written", "low", "high",
+            "claim", "claimant", "event", "checked by", "checked at", "note",
+        ]  # fmt: skip
+        rows = queryset.values_list(
+            "id", "verification", "source__name", "source__reliability", "source__origin",
+            "stance", "quote", "url", "archive_url", "published_at", "count_text", "count_low",
+            "count_high", "claim_id", "claim__claimant__name", "claim__event__title",
+            "verified_by__username", "verified_at", "verification_note",
+        ).iterator(chunk_size=2000)  # fmt: skip
+        return header, rows
 
     # --- The attribution page ---
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         if obj is None:
-            return [
-                (
-                    None,
-                    {
-                        "fields": [
-                            "claim",
-                            ("source", "stance", "disputes"),
-                            "count_text",
-                            "quote",
-                            ("url", "archive_url"),
-                            "published_at",
-                        ]
-                    },
-                )
-            ]
+            return [(None, {"fields": [
+                "claim", ("source", "stance", "disputes"), "count_text", "quote",
+                ("url", "archive_url"), "published_at",
+            ]})]  # fmt: skip
         fields: list[Any] = [
             "claim_link",
             ("source", "stance", "disputes"),
@@ -338,74 +260,41 @@ class AttributionAdmin(DeskAdmin):
             form,
             change,
             fields=EDIT_FIELDS,
-            create_fields=[
-                "claim", "source", "stance", "disputes", "quote", "url", "archive_url",
-                "published_at", "count_text",
-            ],
+            create_fields=["claim", *EDIT_FIELDS],
             create=services.attribution_create,
             update=lambda obj, **kw: services.attribution_update(attribution=obj, **kw),
-        )  # fmt: skip
+        )
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Attribution | None = None,
-    ) -> HttpResponse:
-        if obj is not None and obj.pk is not None:
-            context.update(
-                {
-                    "desk": True,
-                    "attribution": obj,
-                    "verification": verification_html(obj),
-                    "can_verify": request.user.has_perm("claims.verify_attribution"),
-                    "verify_url": reverse("admin:claims_attribution_verify", args=[obj.pk]),
-                    "reject_url": reverse("admin:claims_attribution_reject", args=[obj.pk]),
-                    "queue_url": reverse("admin:claims_attribution_changelist"),
-                }
-            )
-        return super().render_change_form(request, context, add, change, form_url, obj)
+    def page_context(self, request: HttpRequest, obj: Attribution) -> dict[str, Any]:
+        return {
+            "desk": True,
+            "attribution": obj,
+            "verification": display.verification_html(obj),
+            "can_verify": request.user.has_perm("claims.verify_attribution"),
+            "verify_url": reverse("admin:claims_attribution_verify", args=[obj.pk]),
+            "reject_url": reverse("admin:claims_attribution_reject", args=[obj.pk]),
+            "queue_url": reverse("admin:claims_attribution_changelist"),
+        }
 
     # --- Buttons ---
-    def get_urls(self) -> list[Any]:
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/verify/",
-                wrap(self.verify_view),
-                name="claims_attribution_verify",
-            ),
-            path(
-                "<path:object_id>/reject/",
-                wrap(self.reject_view),
-                name="claims_attribution_reject",
-            ),
-            *super().get_urls(),
-        ]
+    @button
+    def verify_view(self, request: HttpRequest, attribution: Attribution) -> HttpResponse:
+        return self.decide(request, attribution, verified=True)
 
-    def _decide(self, request: HttpRequest, object_id: str, *, verified: bool) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        attribution = self.get_object(request, unquote(object_id))
-        if attribution is None:
-            raise Http404("No such attribution.")
-        if not self.has_view_permission(request, attribution):
-            raise PermissionDenied
+    @button
+    def reject_view(self, request: HttpRequest, attribution: Attribution) -> HttpResponse:
+        return self.decide(request, attribution, verified=False)
+
+    def decide(self, request: HttpRequest, attribution: Attribution, *, verified: bool) -> Any:
         back = self.change_url(attribution)
-        version = request.POST.get("version", "")
-        note = request.POST.get("note", "")
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "That check was not understood; nothing was changed.")
+            return redirect_back(request, back)
         service = services.attribution_verify if verified else services.attribution_reject
         try:
             # PermissionDenied is not caught: a forged POST gets a 403.
-            service(
-                attribution=attribution,
-                by=request.user,
-                note=note,
-                version=int(version) if version.isdigit() else None,
-            )
+            service(attribution=attribution, by=request.user, **form.cleaned_data)
         except (ServiceError, ValidationError) as exc:
             messages.error(request, f"{attribution}: {message_for(exc)}")
         else:
@@ -417,8 +306,9 @@ class AttributionAdmin(DeskAdmin):
             )
         return redirect_back(request, back)
 
-    def verify_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return self._decide(request, object_id, verified=True)
 
-    def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return self._decide(request, object_id, verified=False)
+class DecisionForm(forms.Form):
+    """The verify and reject buttons' POST: the version seen, and the note."""
+
+    version = forms.IntegerField(required=False, min_value=1)
+    note = forms.CharField(required=False, max_length=500)

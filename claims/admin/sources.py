@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -19,8 +19,8 @@ from claims import services
 from claims.models import Attribution, Claim, Source
 
 from . import display
-from .base import DeskAdmin, StampedForm
-from .events import count_of
+from .base import DeskAdmin, count_of
+from .forms import StampedForm
 
 EDIT_FIELDS = ["name", "kind", "origin", "reliability", "url", "notes"]
 
@@ -39,6 +39,8 @@ class SourceForm(StampedForm):
 @admin.register(Source)
 class SourceAdmin(DeskAdmin):
     form = SourceForm
+    list_title = "Sources"
+    legend = ("reliability",)
     list_display = ["name", "kind", "origin", "reliability_col", "claims_col", "attributions_col"]
     list_filter = ["kind", "reliability"]
     search_fields = ["name", "origin"]
@@ -78,9 +80,6 @@ class SourceAdmin(DeskAdmin):
             obj.attribution_count,  # type: ignore[attr-defined]
         )
 
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        return super().changelist_view(request, {"title": "Sources", **(extra_context or {})})
-
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields: list[Any] = [
             ("name", "kind"),
@@ -103,26 +102,14 @@ class SourceAdmin(DeskAdmin):
             update=lambda obj, **kw: services.source_update(source=obj, **kw),
         )
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Source | None = None,
-    ) -> HttpResponse:
-        if obj is not None and obj.pk is not None:
-            context.update(
-                {
-                    "desk": True,
-                    "source": obj,
-                    "claim_count": Claim.objects.filter(claimant=obj).count(),
-                    "attribution_count": Attribution.objects.filter(source=obj).count(),
-                    "claims_url": reverse("admin:claims_claim_changelist")
-                    + f"?claimant__id__exact={obj.pk}",
-                    "attributions_url": reverse("admin:claims_attribution_changelist")
-                    + f"?source__id__exact={obj.pk}&verification=all",
-                }
-            )
-        return super().render_change_form(request, context, add, change, form_url, obj)
+    def page_context(self, request: HttpRequest, obj: Source) -> dict[str, Any]:
+        return {
+            "desk": True,
+            "source": obj,
+            "claim_count": Claim.objects.filter(claimant=obj).count(),
+            "attribution_count": Attribution.objects.filter(source=obj).count(),
+            "claims_url": reverse("admin:claims_claim_changelist")
+            + f"?claimant__id__exact={obj.pk}",
+            "attributions_url": reverse("admin:claims_attribution_changelist")
+            + f"?source__id__exact={obj.pk}&verification=all",
+        }
