@@ -30,6 +30,7 @@ import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -101,7 +102,7 @@ def pages() -> dict[str, str]:
         "claims queue, page 50": queue + "?p=50",
         "claims queue, in review": queue + "?status__exact=in_review",
         "search: a place (~2 %)": queue + "?q=Tinzaouaten",
-        "search: a source's name": queue + "?q=" + source.name.replace(" ", "+"),
+        "search: a source's name": queue + "?" + urlencode({"q": f'"{source.name}"'}),
         "assigned to me": queue + "?assigned=me",
         "queue, one event (picker)": queue + f"?event__id__exact={event.pk}",
         "sources to check": reverse("admin:claims_attribution_changelist"),

@@ -30,7 +30,7 @@ from claims.selectors import figure_of, origin_key
 from claims.services import ServiceError
 
 from . import display
-from .base import DeskAdmin, button, redirect_back
+from .base import EXPORT_CHUNK, DeskAdmin, button, redirect_back
 from .filters import SourceKindFilter, VerificationFilter
 from .forms import VersionedForm
 from .refusals import message_for
@@ -215,7 +215,7 @@ class AttributionAdmin(DeskAdmin):
             "stance", "quote", "url", "archive_url", "published_at", "count_text", "count_low",
             "count_high", "claim_id", "claim__claimant__name", "claim__event__title",
             "verified_by__username", "verified_at", "verification_note",
-        ).iterator(chunk_size=2000)  # fmt: skip
+        ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
         return header, rows
 
     # --- The attribution page ---

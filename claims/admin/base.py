@@ -49,6 +49,7 @@ from .pagination import EstimatedCountPaginator
 MAX_BULK = 500
 # Rows fetched per round trip while a CSV streams: memory stays flat at any size.
 EXPORT_CHUNK = 2000
+SEARCH_COUNT_CAP = 1000
 
 Button = Callable[..., HttpResponse]
 
@@ -156,6 +157,21 @@ class DeskAdmin(SimpleHistoryAdmin):
     def list_context(self, request: HttpRequest) -> dict[str, Any]:
         """What a list's template needs beyond Django's changelist."""
         return {}
+
+    def get_paginator(
+        self,
+        request: HttpRequest,
+        queryset: Any,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+    ) -> EstimatedCountPaginator:
+        paginator = EstimatedCountPaginator(queryset, per_page, orphans, allow_empty_first_page)
+        if request.GET.get("q"):
+            # A search is for finding: its count stops at 1,000 ("more than 1,000"). At a
+            # million claims a word in 2 % of them costs 94 ms to count to 10,000, 10 to 1,000.
+            paginator.cap = SEARCH_COUNT_CAP
+        return paginator
 
     # --- Pages ---------------------------------------------------------------------------
     def get_object(

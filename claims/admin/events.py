@@ -30,7 +30,7 @@ from claims.models import Claim, ConflictFlag, Event, Toll
 from claims.services import ServiceError
 
 from . import display, tollchart
-from .base import DeskAdmin, button, count_of, redirect_back
+from .base import EXPORT_CHUNK, DeskAdmin, button, count_of, redirect_back
 from .forms import StampedForm
 from .refusals import message_for
 
@@ -220,11 +220,9 @@ class EventAdmin(DeskAdmin):
     def page_context(self, request: HttpRequest, obj: Event) -> dict[str, Any]:
         open_flags = list(ConflictFlag.objects.open().filter(event=obj).select_related("closed_by"))
         closed = ConflictFlag.objects.filter(event=obj).exclude(status=ConflictFlag.Status.OPEN)
-        flags = open_flags + list(
-            closed.select_related("closed_by").order_by("-opened_at")[
-                : max(0, 50 - len(open_flags))
-            ]
-        )
+        # Open flags first, then the latest closed ones: fifty cards in all, at most.
+        closed_shown = list(closed.select_related("closed_by").order_by("-opened_at")[:50])
+        flags = (open_flags + closed_shown)[: max(50, len(open_flags))]
         claims_url = reverse("admin:claims_claim_changelist") + f"?event__id__exact={obj.pk}"
         return {
             "desk": True,
@@ -284,7 +282,7 @@ class EventAdmin(DeskAdmin):
 
 
 def toll_csv_rows(tolls: QuerySet[Toll]) -> Iterator[list[Any]]:
-    for toll in tolls.iterator(chunk_size=2000):
+    for toll in tolls.iterator(chunk_size=EXPORT_CHUNK):
         low, best, high = toll.published
         yield [
             toll.event.title, toll.event.date, toll.get_measure_display(), toll.group_label,

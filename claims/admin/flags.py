@@ -25,7 +25,7 @@ from claims.models import ConflictFlag
 from claims.services import ServiceError
 
 from . import display
-from .base import DeskAdmin, button, redirect_back
+from .base import EXPORT_CHUNK, DeskAdmin, button, redirect_back
 from .filters import FlaggedEventPicker
 from .refusals import message_for
 
@@ -148,7 +148,7 @@ class ConflictFlagAdmin(DeskAdmin):
         rows = queryset.values_list(
             "id", "status", "event__title", "measure", "group_label", "group_class",
             "explanation", "opened_at", "closed_at", "closed_by__username", "resolution_note",
-        ).iterator(chunk_size=2000)  # fmt: skip
+        ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
         return header, rows
 
     # --- The flag page ---

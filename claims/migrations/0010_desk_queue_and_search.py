@@ -2,39 +2,40 @@
 
 ``queue_rank`` and ``verification_rank`` are columns the database computes from the
 status, so the queues' ``ORDER BY rank, created_at, id`` reads an index instead of
-sorting the table. The search indexes are PostgreSQL trigram (pg_trgm) GIN indexes on
-``UPPER(column)``, the expression Django's ``icontains`` compiles to there; on any other
-database those two steps do nothing (a local SQLite file is small enough to scan).
+sorting the table. Search, on PostgreSQL: a full-text GIN index over a claim's words
+(text, group and figure as written; claims.admin.search.CLAIM_WORDS is the same
+expression, which the queries must repeat for the planner to use it), and trigram
+(pg_trgm) GIN indexes on ``UPPER(name)`` of events and sources, the expression Django's
+``icontains`` compiles to there. On any other database those steps do nothing (a local
+SQLite file is small enough to scan).
 """
 
 from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-# (index name, table, column): what the desk's searches read (claims.admin.search).
-SEARCHED = [
-    ("claim_text_trgm", "claims_claim", "text"),
-    ("claim_group_trgm", "claims_claim", "group"),
-    ("claim_count_text_trgm", "claims_claim", "count_text"),
-    ("source_name_trgm", "claims_source", "name"),
-    ("event_title_trgm", "claims_event", "title"),
+CLAIM_WORDS = (
+    "to_tsvector('simple'::regconfig, "
+    "\"text\" || ' ' || \"group\"::text || ' ' || \"count_text\"::text)"
+)
+INDEXES = [
+    ("claim_words_fts", f'"claims_claim" USING gin ({CLAIM_WORDS})'),
+    ("source_name_trgm", '"claims_source" USING gin (UPPER("name"::text) gin_trgm_ops)'),
+    ("event_title_trgm", '"claims_event" USING gin (UPPER("title"::text) gin_trgm_ops)'),
 ]
 
 
 def create_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, table, column in SEARCHED:
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
-            f'USING gin (UPPER("{column}"::text) gin_trgm_ops)'
-        )
+    for name, target in INDEXES:
+        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON {target}')
 
 
 def drop_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, _, _ in SEARCHED:
+    for name, _ in INDEXES:
         schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
