@@ -195,12 +195,13 @@ def entry(model: type[Model], record: Any, previous: Any, names: Names, subject:
         sentence = created_words(model, record, names)
     else:
         sentence = ", ".join(clauses(model, record, previous, names)) or "saved {it}, no change"
-    if model is Attribution and subject == "it":
+    own_page = subject == "it"
+    if model is Attribution and own_page:
         # On the claim's page, say whose attribution it is.
         subject = f"{names.of('source', record.source_id)}'s attribution"
     if "{it}" in sentence:
         sentence = sentence.replace("{it}", subject)
-    elif subject != "it":
+    elif not own_page:
         sentence += f" on {subject}"
     return Entry(
         when=record.history_date,

@@ -140,7 +140,7 @@ def home_view(site: AdminSite, request: HttpRequest, extra_context: Any = None) 
     if user.has_perm("claims.view_attribution"):
         cards += check_cards(request)
     if not editor:  # a fact-checker's day starts with the sources to check
-        cards.sort(key=lambda c: c["title"] not in {"Sources to check", "Assigned to me"})
+        cards.sort(key=lambda c: c["title"] != "Sources to check")
     context = {
         **site.each_context(request),
         "title": "Desk",
