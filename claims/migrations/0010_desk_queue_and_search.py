@@ -2,12 +2,16 @@
 
 ``queue_rank`` and ``verification_rank`` are columns the database computes from the
 status, so the queues' ``ORDER BY rank, created_at, id`` reads an index instead of
-sorting the table. Search, on PostgreSQL: a full-text GIN index over a claim's words
-(text, group and figure as written; claims.admin.search.CLAIM_WORDS is the same
-expression, which the queries must repeat for the planner to use it), and trigram
-(pg_trgm) GIN indexes on ``UPPER(name)`` of events and sources, the expression Django's
-``icontains`` compiles to there. On any other database those steps do nothing (a local
-SQLite file is small enough to scan).
+sorting the table.
+
+Search, on PostgreSQL only: ``claims_claim.search_words``, a stored ``tsvector`` of a
+claim's words (text, group and figure as written) that the database keeps, with a GIN
+index (claims.admin.search reads it; Django's models do not know the column, which no
+other database could hold); and trigram (pg_trgm) GIN indexes on ``UPPER(name)`` of
+events and sources, the expression Django's ``icontains`` compiles to there. Stored,
+not computed per row: a search that scans rows (a common word) tests each one in a
+microsecond instead of re-parsing its text (at a million claims, 290 ms became ~20).
+On any other database these steps do nothing (a local SQLite file is small to scan).
 """
 
 from django.conf import settings
@@ -18,25 +22,27 @@ CLAIM_WORDS = (
     "to_tsvector('simple'::regconfig, "
     "\"text\" || ' ' || \"group\"::text || ' ' || \"count_text\"::text)"
 )
-INDEXES = [
-    ("claim_words_fts", f'"claims_claim" USING gin ({CLAIM_WORDS})'),
-    ("source_name_trgm", '"claims_source" USING gin (UPPER("name"::text) gin_trgm_ops)'),
-    ("event_title_trgm", '"claims_event" USING gin (UPPER("title"::text) gin_trgm_ops)'),
+FORWARDS = [
+    f"ALTER TABLE claims_claim ADD COLUMN search_words tsvector "
+    f"GENERATED ALWAYS AS ({CLAIM_WORDS}) STORED",
+    "CREATE INDEX claim_search_words ON claims_claim USING gin (search_words)",
+    'CREATE INDEX source_name_trgm ON claims_source USING gin (UPPER("name"::text) gin_trgm_ops)',
+    'CREATE INDEX event_title_trgm ON claims_event USING gin (UPPER("title"::text) gin_trgm_ops)',
+]
+BACKWARDS = [
+    "DROP INDEX IF EXISTS event_title_trgm",
+    "DROP INDEX IF EXISTS source_name_trgm",
+    "ALTER TABLE claims_claim DROP COLUMN IF EXISTS search_words",
 ]
 
 
-def create_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, target in INDEXES:
-        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON {target}')
+def on_postgresql(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
 
-
-def drop_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _ in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+    return run
 
 
 class Migration(migrations.Migration):
@@ -48,7 +54,7 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),
-        migrations.RunPython(create_search_indexes, drop_search_indexes, elidable=False),
+        migrations.RunPython(on_postgresql(FORWARDS), on_postgresql(BACKWARDS), elidable=False),
         migrations.AddField(
             model_name='attribution',
             name='verification_rank',
