@@ -5,7 +5,8 @@ DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_
 README.md has the full table. In a development checkout ``make`` writes a git-ignored
 ``.env`` once (DJANGO_DEBUG=1 and a key of its own) that is read here, so that every
 ``manage.py`` command runs as the README prints it; the environment always wins over
-it, and production, which sets the environment, needs no such file.
+it, and it is not read at all when DJANGO_SECRET_KEY is in the environment, as it
+always is in production.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from django.utils.csp import CSP
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(BASE_DIR / ".env", override=False)
+# A development checkout's .env (written by make). Production always sets its secret key
+# in the environment, and then no .env is read at all: a file left behind cannot turn
+# debug on there.
+if "DJANGO_SECRET_KEY" not in os.environ:
+    load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
