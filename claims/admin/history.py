@@ -22,11 +22,15 @@ from claims.review import TRANSITIONS
 from .display import when
 
 # Fields never worth a word: bookkeeping that every save changes.
-QUIET = {"version", "updated_at", "created_at", "published_at", "verified_at", "verified_by"}
+# (A verification note is the record's reason, said after the sentence.)
+QUIET = {
+    "version", "updated_at", "created_at", "published_at", "verified_at", "verified_by",
+    "verification_note",
+}  # fmt: skip
 # Foreign keys shown by name: field -> the model that names them.
 NAMED = {"assignee": "user", "event": "event", "claimant": "source", "source": "source"}
 # Reasons the services write that only repeat what the sentence already says.
-SAID_ALREADY = {"Edited in the admin", "Added in the admin", "Unassigned"} | {
+SAID_ALREADY = {"Edited in the admin", "Added in the admin", "Unassigned", "Verified"} | {
     t.label for t in TRANSITIONS.values()
 }
 
@@ -140,7 +144,8 @@ def clauses(model: type[Model], record: Any, previous: Any, names: Names) -> lis
     elif "status" in fields and model is ConflictFlag:
         said.append(f"{record.get_status_display()} {{it}}")
     if "verification" in fields:
-        said.append(f"{record.get_verification_display()} {{it}}")
+        state = record.verification
+        said.append("sent {it} back to unverified" if state == "unverified" else f"{state} {{it}}")
     if "assignee" in fields:
         said.append(
             f"assigned {{it}} to {value_words(record, 'assignee', names)}"
@@ -196,12 +201,13 @@ def entry(model: type[Model], record: Any, previous: Any, names: Names, subject:
     else:
         sentence = ", ".join(clauses(model, record, previous, names)) or "saved {it}, no change"
     own_page = subject == "it"
-    if model is Attribution and own_page:
-        # On the claim's page, say whose attribution it is.
-        subject = f"{names.of('source', record.source_id)}'s attribution"
+    it = subject
+    if model is Attribution:
+        # An attribution is named by its source, on the claim's page and elsewhere.
+        it = f"{names.of('source', record.source_id)}'s attribution"
     if "{it}" in sentence:
-        sentence = sentence.replace("{it}", subject)
-    elif not own_page:
+        sentence = sentence.replace("{it}", it)
+    if not own_page and (model is Attribution or it not in sentence):
         sentence += f" on {subject}"
     return Entry(
         when=record.history_date,
