@@ -184,9 +184,9 @@ def watch_csp(page: Any) -> list[str]:
     complaints: list[str] = []
     page.on(
         "console",
-        lambda message: complaints.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            complaints.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     return complaints
 

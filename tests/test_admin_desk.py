@@ -190,6 +190,7 @@ def test_search_finds_by_event_claimant_or_the_claims_words(
 
 def test_the_event_filter_is_a_search_not_a_list_of_every_event(world: Any) -> None:
     url = reverse("admin:claims_claim_changelist")
+
     def filters(response: Any) -> str:
         page = response.content.decode()
         start = page.index('id="changelist-filter"')
@@ -222,13 +223,11 @@ def test_the_queue_downloads_as_filtered_and_formula_safe(world: Any) -> None:
     )
     assert len(rows) == 8 and {r["corroboration"] for r in rows} == {"contested"}
     mine = next(r for r in rows if r["id"] == str(world.csp_84.pk))
-    assert mine["text"] == "'=HYPERLINK(\"http://evil\")"
+    assert mine["text"] == '\'=HYPERLINK("http://evil")'
     assert (mine["claimant"], mine["count as written"], mine["low"]) == ("CSP-DPA", "84", "84")
 
 
-def test_every_list_downloads_and_only_for_those_who_may_see_it(
-    world: Any, outsider: User
-) -> None:
+def test_every_list_downloads_and_only_for_those_who_may_see_it(world: Any, outsider: User) -> None:
     flags = csv_rows(world.fc.get(reverse("admin:claims_conflictflag_export"), {"status": "open"}))
     assert len(flags) == ConflictFlag.objects.open().count()
     assert "Wagner fighters" in {f["group as written"] for f in flags}

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -27,13 +26,11 @@ from claims.corroboration import verification_effect
 from claims.counts import describe
 from claims.models import Attribution
 from claims.selectors import figure_of, origin_key
-from claims.services import ServiceError
 
 from . import display
-from .base import EXPORT_CHUNK, DeskAdmin, button, redirect_back
+from .base import EXPORT_CHUNK, DeskAdmin, SavedThrough, bulk_action, button
 from .filters import SourceKindFilter, VerificationFilter
 from .forms import VersionedForm
-from .refusals import message_for
 
 EDIT_FIELDS = [
     "source",
@@ -104,6 +101,14 @@ class AttributionAdmin(DeskAdmin):
     search_help_text = "Search the quote, the source, the claim's event, or the link."
     autocomplete_fields = ["claim", "source"]
     actions = ["mark_verified"]
+    page_fields = [
+        "claim_link", ("source", "stance", "disputes"), ("count_text", "interval"), "quote",
+        ("url", "archive_url"), "published_at",
+    ]  # fmt: skip
+    saved_through = SavedThrough(
+        creates=services.attribution_create, updates=services.attribution_update,
+        noun="attribution", fields=EDIT_FIELDS, create_fields=["claim", *EDIT_FIELDS],
+    )  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attribution]:
         return (
@@ -116,28 +121,21 @@ class AttributionAdmin(DeskAdmin):
         return {"can_verify": request.user.has_perm("claims.verify_attribution")}
 
     # --- Columns ---
-    @admin.display(description="Checked", ordering="verification_rank")
-    def verification_col(self, obj: Attribution) -> str:
-        return display.verification_html(obj)
+    verification_col = display.column(
+        "Checked", display.verification_html, ordering="verification_rank"
+    )
 
-    @admin.display(description="Source", ordering="source__name")
-    def source_col(self, obj: Attribution) -> str:
-        return format_html(
-            '<a href="{}">{}</a> {}<div class="vf-muted">{} · origin: {}</div>',
-            reverse("admin:claims_source_change", args=[obj.source_id]),
-            obj.source.name,
-            display.reliability_badge(obj.source),
-            obj.source.get_kind_display(),
-            obj.source.origin,
-        )
-
-    @admin.display(description="Quote")
-    def quote_col(self, obj: Attribution) -> str:
-        return display.quote_html(obj.quote)
-
-    @admin.display(description="Link")
-    def link_col(self, obj: Attribution) -> str:
-        return display.links_html(obj)
+    source_col = display.column(
+        "Source",
+        lambda a: display.source_html(
+            a.source,
+            reverse("admin:claims_source_change", args=[a.source_id]),
+            f"{a.source.get_kind_display()} · origin: {a.source.origin}",
+        ),
+        ordering="source__name",
+    )
+    quote_col = display.column("Quote", lambda a: display.quote_html(a.quote))
+    link_col = display.column("Link", display.links_html)
 
     @admin.display(description="Supports claim", ordering="claim_id")
     def claim_col(self, obj: Attribution) -> str:
@@ -153,13 +151,13 @@ class AttributionAdmin(DeskAdmin):
             Truncator(claim.event.title).chars(50),
         )
 
-    @admin.display(description="Source's count")
-    def count_col(self, obj: Attribution) -> str:
-        return display.count_html(obj.count_text, obj.count_low, obj.count_high)
-
-    @admin.display(description="If verified")
-    def effect_col(self, obj: Attribution) -> str:
-        return format_html('<span class="vf-effect">{}</span>', verification_effect_of(obj))
+    count_col = display.column(
+        "Source's count", lambda a: display.count_html(a.count_text, a.count_low, a.count_high)
+    )
+    effect_col = display.column(
+        "If verified",
+        lambda a: format_html('<span class="vf-effect">{}</span>', verification_effect_of(a)),
+    )
 
     @admin.display(description="Check")
     def row_actions(self, obj: Attribution) -> str:
@@ -187,19 +185,9 @@ class AttributionAdmin(DeskAdmin):
         return format_html('<div class="vf-row-actions">{}{}</div>', verify, reject)
 
     # --- Bulk ---
-    def has_verify_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("claims.verify_attribution")
-
-    @admin.action(description="Mark verified", permissions=["verify"])
-    def mark_verified(self, request: HttpRequest, queryset: QuerySet[Attribution]) -> None:
-        self.bulk(
-            request,
-            queryset,
-            "Verified",
-            lambda attribution: services.attribution_verify(
-                attribution=attribution, by=request.user, version=attribution.version
-            ),
-        )
+    mark_verified = bulk_action("Mark verified", "verify", "Verified", lambda row, request: (
+        services.attribution_verify(attribution=row, by=request.user, version=row.version)
+    ))  # fmt: skip
 
     # --- The CSV download: the queue as filtered ---
     def export_rows(
@@ -219,23 +207,13 @@ class AttributionAdmin(DeskAdmin):
         return header, rows
 
     # --- The attribution page ---
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        if obj is None:
-            return [(None, {"fields": [
-                "claim", ("source", "stance", "disputes"), "count_text", "quote",
-                ("url", "archive_url"), "published_at",
-            ]})]  # fmt: skip
-        fields: list[Any] = [
-            "claim_link",
-            ("source", "stance", "disputes"),
-            ("count_text", "interval"),
-            "quote",
-            ("url", "archive_url"),
-            "published_at",
-        ]
-        if self.has_change_permission(request, obj):
-            fields += ["reason", "version"]
-        return [(None, {"fields": fields})]
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        return [(None, {"fields": [
+            "claim", ("source", "stance", "disputes"), "count_text", "quote",
+            ("url", "archive_url"), "published_at",
+        ]})]  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["claim_link", "interval"] if obj is not None else []
@@ -253,18 +231,6 @@ class AttributionAdmin(DeskAdmin):
             '<span class="vf-interval">{}</span>', describe(obj.count_low, obj.count_high)
         )
 
-    def save_model(self, request: HttpRequest, obj: Attribution, form: Any, change: bool) -> None:
-        self.save_through_services(
-            request,
-            obj,
-            form,
-            change,
-            fields=EDIT_FIELDS,
-            create_fields=["claim", *EDIT_FIELDS],
-            create=services.attribution_create,
-            update=lambda obj, **kw: services.attribution_update(attribution=obj, **kw),
-        )
-
     def page_context(self, request: HttpRequest, obj: Attribution) -> dict[str, Any]:
         return {
             "desk": True,
@@ -279,32 +245,29 @@ class AttributionAdmin(DeskAdmin):
     # --- Buttons ---
     @button
     def verify_view(self, request: HttpRequest, attribution: Attribution) -> HttpResponse:
-        return self.decide(request, attribution, verified=True)
+        return self.decide(request, attribution, services.attribution_verify, "Verified")
 
     @button
     def reject_view(self, request: HttpRequest, attribution: Attribution) -> HttpResponse:
-        return self.decide(request, attribution, verified=False)
+        return self.decide(request, attribution, services.attribution_reject, "Rejected")
 
-    def decide(self, request: HttpRequest, attribution: Attribution, *, verified: bool) -> Any:
-        back = self.change_url(attribution)
-        form = DecisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "That check was not understood; nothing was changed.")
-            return redirect_back(request, back)
-        service = services.attribution_verify if verified else services.attribution_reject
-        try:
-            # PermissionDenied is not caught: a forged POST gets a 403.
-            service(attribution=attribution, by=request.user, **form.cleaned_data)
-        except (ServiceError, ValidationError) as exc:
-            messages.error(request, f"{attribution}: {message_for(exc)}")
-        else:
-            verb = "Verified" if verified else "Rejected"
-            messages.success(
-                request,
-                f"{verb}: {attribution.source.name} on claim #{attribution.claim_id}. "
-                "Recorded with your name and the time.",
-            )
-        return redirect_back(request, back)
+    def decide(
+        self, request: HttpRequest, attribution: Attribution, service: Any, verb: str
+    ) -> HttpResponse:
+        return self.press(
+            request,
+            attribution,
+            DecisionForm(request.POST),
+            lambda data: service(attribution=attribution, by=request.user, **data),
+            lambda done: f"{verb}: {decided(done)}",
+        )
+
+
+def decided(attribution: Attribution) -> str:
+    return (
+        f"{attribution.source.name} on claim #{attribution.claim_id}. "
+        "Recorded with your name and the time."
+    )
 
 
 class DecisionForm(forms.Form):

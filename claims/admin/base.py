@@ -12,6 +12,7 @@ as filtered, as CSV.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from typing import Any, ClassVar
@@ -33,6 +34,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -52,6 +54,18 @@ EXPORT_CHUNK = 2000
 SEARCH_COUNT_CAP = 1000
 
 Button = Callable[..., HttpResponse]
+
+
+@dataclass(frozen=True)
+class SavedThrough:
+    """How a page's form is saved: ``creates(by=, reason=, **fields)`` and
+    ``updates(<noun>=obj, by=, reason=, [version=], **changes)``, both in claims.services."""
+
+    creates: Callable[..., Any]
+    updates: Callable[..., Any]
+    noun: str  # the update's keyword for the object: "claim", "event", ...
+    fields: list[str]  # what the form may change
+    create_fields: list[str] | None = None  # what a new one is made with (default: fields)
 
 
 def button(method: Callable[..., HttpResponse]) -> Button:
@@ -85,6 +99,18 @@ def count_of(queryset: QuerySet[Any], link: str) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def bulk_action(
+    description: str, permission: str, verb: str, call: Callable[[Any, HttpRequest], Any]
+) -> Callable[[DeskAdmin, HttpRequest, Any], None]:
+    """A bulk action of the list: ``call(row, request)`` (a service) on each selected row."""
+
+    @admin.action(description=description, permissions=[permission])
+    def act(model_admin: DeskAdmin, request: HttpRequest, queryset: Any) -> None:
+        model_admin.bulk(request, queryset, verb, lambda row: call(row, request))
+
+    return act
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -133,6 +159,11 @@ class DeskAdmin(SimpleHistoryAdmin):
     buttons: ClassVar[tuple[tuple[str, str], ...]] = ()
     # The CSV download's file name; empty: the list has none.
     export_name: ClassVar[str] = ""
+    # The object page's form: its layout, and the services that save it.
+    page_fields: ClassVar[list[Any]] = []
+    saved_through: ClassVar[SavedThrough | None] = None
+    # Counts a list shows per row: {annotation: (rows counted, their link to this row)}.
+    list_counts: ClassVar[dict[str, tuple[QuerySet[Any], str]]] = {}
 
     # --- Lists ---------------------------------------------------------------------------
     def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
@@ -157,6 +188,18 @@ class DeskAdmin(SimpleHistoryAdmin):
     def list_context(self, request: HttpRequest) -> dict[str, Any]:
         """What a list's template needs beyond Django's changelist."""
         return {}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        counts = {name: count_of(rows, link) for name, (rows, link) in self.list_counts.items()}
+        return super().get_queryset(request).annotate(**counts)
+
+    # Bulk actions name the permission they need: admin.action(permissions=["verify"])
+    # asks has_verify_permission().
+    def has_verify_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("claims.verify_attribution")
+
+    def has_assign_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("claims.assign_claim")
 
     def get_paginator(
         self,
@@ -214,6 +257,15 @@ class DeskAdmin(SimpleHistoryAdmin):
             context.update(self.page_context(request, obj))
         context["legend_sections"] = display.legend(context.get("legend", self.legend))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if not self.page_fields:
+            return super().get_fieldsets(request, obj)
+        fields = list(self.page_fields)
+        if obj is not None and self.has_change_permission(request, obj):
+            # Why, kept in the history, and what the user loaded (a stale save is refused).
+            fields += ["reason", self.form.lock_field]  # type: ignore[attr-defined]
+        return [(None, {"fields": fields})]
 
     def page_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
         """What an object's page shows around its form (the saved object, not the input)."""
@@ -274,36 +326,27 @@ class DeskAdmin(SimpleHistoryAdmin):
         obj._state.adding = False
         obj._state.db = saved._state.db
 
-    def save_through_services(
-        self,
-        request: HttpRequest,
-        obj: models.Model,
-        form: forms.BaseForm,
-        change: bool,
-        *,
-        fields: list[str],
-        create: Any,
-        update: Any,
-        create_fields: list[str] | None = None,
-    ) -> None:
-        """save_model through the services, for every desk model.
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Saved through the services (``saved_through``), never by the admin itself.
 
-        Adding calls ``create(by=, reason=, **fields)`` with ``create_fields`` (default
-        ``fields``). Changing calls ``update(obj, by=, reason=, **changes)`` with only what
-        the form changed, refused if what the user loaded is stale: by ``version`` for a
-        model that has one, by ``updated_at`` (``loaded_at``) for one that does not.
+        Adding calls ``creates`` with the form's ``create_fields``; changing ``updates``
+        with only what the form changed, refused if what the user loaded is stale: by
+        ``version`` for a model that has one, by ``updated_at`` (``loaded_at``) otherwise.
         """
+        through = self.saved_through
+        assert through is not None, f"{type(self).__name__} says no saved_through"
         data = form.cleaned_data
         if not change:
+            wanted = through.create_fields or through.fields
             with refusals.refused_as_form_errors():
-                saved = create(
+                saved = through.creates(
                     by=request.user,
                     reason="Added in the admin",
-                    **{name: data[name] for name in (create_fields or fields) if name in data},
+                    **{name: data[name] for name in wanted if name in data},
                 )
             self.copy_saved(obj, saved)
             return
-        changes = {name: data[name] for name in form.changed_data if name in fields}
+        changes = {name: data[name] for name in form.changed_data if name in through.fields}
         if not changes:
             return
         reason = data.get("reason") or "Edited in the admin"
@@ -313,7 +356,9 @@ class DeskAdmin(SimpleHistoryAdmin):
             self.refuse_if_stamp_stale(form, obj)
         try:
             with refusals.refused_as_form_errors():
-                saved = update(obj, by=request.user, reason=reason, **changes)
+                saved = through.updates(
+                    **{through.noun: obj}, by=request.user, reason=reason, **changes
+                )
         except StaleEdit as exc:
             details = refusals.stale_details(
                 form,
@@ -397,7 +442,31 @@ class DeskAdmin(SimpleHistoryAdmin):
             )
         return [*own, *super().get_urls()]
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def press(
+        self,
+        request: HttpRequest,
+        obj: models.Model,
+        form: forms.Form,
+        call: Callable[[dict[str, Any]], Any],
+        done: Callable[[Any], str],
+    ) -> HttpResponse:
+        """What every button does once its form is read: one service call, one message,
+        back where the user was. A form that does not validate says why; a refusal by
+        the service says why; PermissionDenied is not caught (a forged POST: 403)."""
+        back = self.change_url(obj)
+        if not form.is_valid():
+            problems = " ".join(str(m) for errors in form.errors.values() for m in errors)
+            messages.error(request, f"{problems} Nothing was changed.")
+            return redirect_back(request, back)
+        try:
+            result = call(form.cleaned_data)
+        except (ServiceError, ValidationError) as exc:
+            messages.error(request, f"{obj}: {refusals.message_for(exc)}")
+        else:
+            messages.success(request, done(result))
+        return redirect_back(request, back)
+
+    def export_view(self, request: HttpRequest) -> HttpResponseBase:
         """The list as it is filtered, searched and ordered, streamed as CSV."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied

@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -31,10 +30,9 @@ from claims import selectors, services
 from claims.counts import describe
 from claims.models import Attribution, Claim, ConflictFlag, Corroboration, Credibility
 from claims.review import Verdict, available
-from claims.services import ServiceError
 
 from . import display, history, search
-from .base import EXPORT_CHUNK, DeskAdmin, button, redirect_back
+from .base import EXPORT_CHUNK, DeskAdmin, SavedThrough, bulk_action, button
 from .claim_forms import (
     CLAIM_FORM_FIELDS,
     AssignForm,
@@ -47,7 +45,7 @@ from .claim_forms import (
 )
 from .filters import AssignedFilter, ClaimantKindFilter, CorroborationFilter, EventPicker
 from .forms import DATE_WIDGETS, NewRowsFormSet
-from .refusals import message_for, refused_as_form_errors
+from .refusals import refused_as_form_errors
 
 
 # --- Inlines --------------------------------------------------------------------------------
@@ -76,31 +74,18 @@ class AttributionInline(admin.TabularInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="Source")
-    def source_col(self, obj: Attribution) -> str:
-        return format_html(
-            '<a href="{}"><strong>{}</strong></a> {} <span class="vf-muted">{}</span>',
-            reverse("admin:claims_attribution_change", args=[obj.pk]),
-            obj.source.name,
-            display.reliability_badge(obj.source),
-            obj.source.origin,
-        )
-
-    @admin.display(description="Quote")
-    def quote_col(self, obj: Attribution) -> str:
-        return display.quote_html(obj.quote, 140)
-
-    @admin.display(description="Link")
-    def link_col(self, obj: Attribution) -> str:
-        return display.links_html(obj)
-
-    @admin.display(description="Count")
-    def count_col(self, obj: Attribution) -> str:
-        return display.count_html(obj.count_text, obj.count_low, obj.count_high)
-
-    @admin.display(description="Checked")
-    def verification_col(self, obj: Attribution) -> str:
-        return display.verification_html(obj)
+    source_col = display.column(
+        "Source",
+        lambda a: display.source_html(
+            a.source, reverse("admin:claims_attribution_change", args=[a.pk]), a.source.origin
+        ),
+    )
+    quote_col = display.column("Quote", lambda a: display.quote_html(a.quote, 140))
+    link_col = display.column("Link", display.links_html)
+    count_col = display.column(
+        "Count", lambda a: display.count_html(a.count_text, a.count_low, a.count_high)
+    )
+    verification_col = display.column("Checked", display.verification_html)
 
 
 class NewAttributionInline(admin.TabularInline):
@@ -163,6 +148,14 @@ class ClaimAdmin(DeskAdmin):
     inlines = [AttributionInline, NewAttributionInline]
     actions = ["assign_to_me", "assign_to", "move_to_review"]
     readonly_fields = ["interval"]
+    page_fields = [
+        ("event", "claimant"), ("measure", "group", "group_class_override"),
+        ("count_text", "interval"), "text", "made_at",
+    ]  # fmt: skip
+    saved_through = SavedThrough(
+        creates=services.claim_create, updates=services.claim_update, noun="claim",
+        fields=CLAIM_FORM_FIELDS, create_fields=[*CLAIM_FORM_FIELDS, "url", "quote"],
+    )  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         mine = Case(
@@ -197,14 +190,9 @@ class ClaimAdmin(DeskAdmin):
             Truncator(obj.text).chars(60) if obj.text else "(no text)",
         )
 
-    @admin.display(description="Event", ordering="event__title")
-    def event_col(self, obj: Claim) -> str:
-        return format_html(
-            '<a href="{}" title="{}">{}</a>',
-            reverse("admin:claims_event_change", args=[obj.event_id]),
-            obj.event.title,
-            Truncator(obj.event.title).chars(36),
-        )
+    event_col = display.column(
+        "Event", lambda c: display.event_link(c.event_id, c.event.title, 36), "event__title"
+    )
 
     @admin.display(description="Claimant", ordering="claimant__name")
     def claimant_col(self, obj: Claim) -> str:
@@ -216,13 +204,11 @@ class ClaimAdmin(DeskAdmin):
             obj.get_measure_display(), obj.group, obj.get_group_class_display()
         )
 
-    @admin.display(description="Count as written", ordering="count_low")
-    def count_col(self, obj: Claim) -> str:
-        return display.count_html(obj.count_text, obj.count_low, obj.count_high)
-
-    @admin.display(description="Review", ordering="queue_rank")
-    def status_col(self, obj: Claim) -> str:
-        return display.status_badge(obj)
+    count_col = display.column(
+        "Count as written", lambda c: display.count_html(c.count_text, c.count_low, c.count_high),
+        ordering="count_low",
+    )  # fmt: skip
+    status_col = display.column("Review", display.status_badge, ordering="queue_rank")
 
     @admin.display(description="Corroboration · credibility", ordering="corroboration")
     def corroboration_col(self, obj: Claim) -> str:
@@ -247,19 +233,9 @@ class ClaimAdmin(DeskAdmin):
         )
 
     # --- Bulk actions: the same services as the buttons ---
-    def has_assign_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("claims.assign_claim")
-
-    @admin.action(description="Assign to me", permissions=["assign"])
-    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        self.bulk(
-            request,
-            queryset,
-            "Assigned to you",
-            lambda claim: services.claim_assign(
-                claim=claim, assignee=request.user, by=request.user
-            ),
-        )
+    assign_to_me = bulk_action("Assign to me", "assign", "Assigned to you", lambda row, request: (
+        services.claim_assign(claim=row, assignee=request.user, by=request.user)
+    ))  # fmt: skip
 
     @admin.action(description="Assign to…", permissions=["assign"])
     def assign_to(self, request: HttpRequest, queryset: QuerySet[Claim]) -> HttpResponse | None:
@@ -289,16 +265,9 @@ class ClaimAdmin(DeskAdmin):
         }
         return TemplateResponse(request, "admin/claims/claim/assign.html", context)
 
-    @admin.action(description="Move to review", permissions=["change"])
-    def move_to_review(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        self.bulk(
-            request,
-            queryset,
-            "Moved to review",
-            lambda claim: services.claim_transition(
-                claim=claim, action="start_review", version=claim.version, by=request.user
-            ),
-        )
+    move_to_review = bulk_action("Move to review", "change", "Moved to review", lambda row, rq: (
+        services.claim_transition(claim=row, action="start_review", version=row.version, by=rq.user)
+    ))  # fmt: skip
 
     # --- The CSV download: the queue as filtered ---
     def export_rows(self, queryset: QuerySet[Claim]) -> tuple[list[str], Iterable[Sequence[Any]]]:
@@ -309,25 +278,16 @@ class ClaimAdmin(DeskAdmin):
         # A new claim has only its claimant's attribution, made with it.
         return list(self.inlines) if obj is not None else []
 
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        if obj is None:
-            return [
-                (None, {"fields": [
-                    ("event", "claimant"), ("measure", "group", "group_class_override"),
-                    "count_text", "text", "made_at",
-                ]}),
-                ("The claimant's statement", {"fields": ["url", "quote"]}),
-            ]  # fmt: skip
-        fields: list[Any] = [
-            ("event", "claimant"),
-            ("measure", "group", "group_class_override"),
-            ("count_text", "interval"),
-            "text",
-            "made_at",
-        ]
-        if self.has_change_permission(request, obj):
-            fields += ["reason", "version"]
-        return [(None, {"fields": fields})]
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        return [
+            (None, {"fields": [
+                ("event", "claimant"), ("measure", "group", "group_class_override"),
+                "count_text", "text", "made_at",
+            ]}),
+            ("The claimant's statement", {"fields": ["url", "quote"]}),
+        ]  # fmt: skip
 
     @admin.display(description="Saved interval")
     def interval(self, obj: Claim) -> str:
@@ -336,18 +296,6 @@ class ClaimAdmin(DeskAdmin):
             return ""
         return format_html(
             '<span class="vf-interval">{}</span>', describe(obj.count_low, obj.count_high)
-        )
-
-    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
-        self.save_through_services(
-            request,
-            obj,
-            form,
-            change,
-            fields=CLAIM_FORM_FIELDS,
-            create_fields=[*CLAIM_FORM_FIELDS, "url", "quote"],
-            create=services.claim_create,
-            update=lambda obj, **kw: services.claim_update(claim=obj, **kw),
         )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -383,58 +331,44 @@ class ClaimAdmin(DeskAdmin):
     # --- Buttons: small POST views, each one service call ---
     @button
     def review_view(self, request: HttpRequest, claim: Claim) -> HttpResponse:
-        back = self.change_url(claim)
         form = ReviewForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "That review step was not understood; nothing was changed.")
-            return redirect_back(request, back)
-        data = form.cleaned_data
-        try:
-            updated = services.claim_transition(claim=claim, by=request.user, **data)
-        except (ServiceError, ValidationError) as exc:
-            messages.error(request, message_for(exc))
-        else:
-            messages.success(
-                request, f"Claim #{updated.pk}: {done_message(data['action'], updated)}"
-            )
-        return redirect_back(request, back)
+        return self.press(
+            request,
+            claim,
+            form,
+            lambda data: services.claim_transition(claim=claim, by=request.user, **data),
+            lambda updated: f"Claim #{updated.pk}: {done_message(form, updated)}",
+        )
 
     @button
     def credibility_view(self, request: HttpRequest, claim: Claim) -> HttpResponse:
         """An editor's own credibility rating (or back to the proposed one), with a reason."""
-        back = self.change_url(claim)
-        form = CredibilityForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Give a rating from 1 to 6 (or none) and a reason.")
-            return redirect_back(request, back)
-        try:
-            services.claim_set_credibility(claim=claim, by=request.user, **form.cleaned_data)
-        except (ServiceError, ValidationError) as exc:
-            messages.error(request, message_for(exc))
-        else:
-            messages.success(request, f"Claim #{claim.pk}: credibility recorded.")
-        return redirect_back(request, back)
+        return self.press(
+            request,
+            claim,
+            CredibilityForm(request.POST),
+            lambda data: services.claim_set_credibility(claim=claim, by=request.user, **data),
+            lambda updated: f"Claim #{updated.pk}: credibility recorded.",
+        )
 
     @button
     def assign_view(self, request: HttpRequest, claim: Claim) -> HttpResponse:
-        back = self.change_url(claim)
-        form = AssignForm(request.POST, user=request.user)
-        if not form.is_valid():
-            problems = " ".join(m for errors in form.errors.values() for m in errors)
-            messages.error(request, f"{problems} Nothing was changed.")
-            return redirect_back(request, back)
-        try:
-            updated = services.claim_assign(claim=claim, by=request.user, **form.cleaned_data)
-        except (ServiceError, ValidationError) as exc:
-            messages.error(request, message_for(exc))
-        else:
+        def said(updated: Claim) -> str:
             mine = updated.assignee_id == request.user.pk
-            who = "you" if mine else (updated.assignee or "nobody")
-            messages.success(request, f"Claim #{updated.pk} is assigned to {who}.")
-        return redirect_back(request, back)
+            who = "you" if mine else updated.assignee or "nobody"
+            return f"Claim #{updated.pk} is assigned to {who}."
+
+        return self.press(
+            request,
+            claim,
+            AssignForm(request.POST, user=request.user),
+            lambda data: services.claim_assign(claim=claim, by=request.user, **data),
+            said,
+        )
 
 
-def done_message(action: str, claim: Claim) -> str:
+def done_message(form: ReviewForm, claim: Claim) -> str:
+    action = form.cleaned_data["action"]
     if action == "give_verdict":
         return f"verdict given: {claim.get_verdict_display()}."
     return {

@@ -8,10 +8,11 @@ shown as written: a flag's group is its ``group_label``, never its comparison ke
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -115,28 +116,66 @@ def conflict_badge(
     return badge("conflict", "⚠", "Open conflict", title)
 
 
-VERIFICATION = {
+# An attribution's check and a flag's status: an icon and a word each.
+STATES = {
     Attribution.Verification.UNVERIFIED: ("ver-unverified", "?", "Unverified"),
     Attribution.Verification.VERIFIED: ("ver-verified", "✓", "Verified"),
     Attribution.Verification.REJECTED: ("ver-rejected", "✗", "Rejected"),
-}
-
-
-def verification_badge(attribution: Attribution) -> SafeString:
-    kind, icon, label = VERIFICATION[Attribution.Verification(attribution.verification)]
-    return badge(kind, icon, label, attribution.verification_note or label)
-
-
-FLAG = {
     ConflictFlag.Status.OPEN: ("flag-open", "⚠", "Open"),
     ConflictFlag.Status.RESOLVED: ("flag-resolved", "✓", "Resolved"),
     ConflictFlag.Status.DISMISSED: ("flag-dismissed", "–", "Dismissed"),
 }
 
 
+def state_badge(state: str, note: str = "") -> SafeString:
+    kind, icon, label = STATES[state]  # type: ignore[index]
+    return badge(kind, icon, label, note or label)
+
+
+def verification_badge(attribution: Attribution) -> SafeString:
+    return state_badge(attribution.verification, attribution.verification_note)
+
+
 def flag_badge(flag: ConflictFlag) -> SafeString:
-    kind, icon, label = FLAG[ConflictFlag.Status(flag.status)]
-    return badge(kind, icon, label, flag.resolution_note or label)
+    return state_badge(flag.status, flag.resolution_note)
+
+
+def event_link(event_id: int, title: str, limit: int = 0) -> SafeString:
+    """The event's title (shortened to ``limit``, the whole in its tooltip), opening it."""
+    return format_html(
+        '<a href="{}" title="{}">{}</a>',
+        reverse("admin:claims_event_change", args=[event_id]),
+        title,
+        Truncator(title).chars(limit) if limit else title,
+    )
+
+
+def source_html(source: Source, url: str, detail: str) -> SafeString:
+    """A source's name (opening ``url``), its reliability letter, and a detail after it."""
+    return format_html(
+        '<a href="{}"><strong>{}</strong></a> {} <span class="vf-muted">{}</span>',
+        url,
+        source.name,
+        reliability_badge(source),
+        detail,
+    )
+
+
+def count_link(url: str, n: int) -> SafeString:
+    """A number that opens the list it counts."""
+    return format_html('<a href="{}">{}</a>', url, n)
+
+
+def column(
+    description: str, render: Callable[[Any], Any], ordering: str | None = None
+) -> Callable[[Any, Any], Any]:
+    """A list column that shows ``render(obj)``: the one-line columns, declared as such."""
+
+    @admin.display(description=description, ordering=ordering)
+    def show(model_admin: Any, obj: Any) -> Any:
+        return render(obj)
+
+    return show
 
 
 def reliability_badge(source: Source) -> SafeString:

@@ -27,12 +27,10 @@ from django.utils.safestring import mark_safe
 from claims import selectors, services
 from claims.conflicts import Statement
 from claims.models import Claim, ConflictFlag, Event, Toll
-from claims.services import ServiceError
 
 from . import display, tollchart
-from .base import EXPORT_CHUNK, DeskAdmin, button, count_of, redirect_back
+from .base import EXPORT_CHUNK, DeskAdmin, SavedThrough, button, redirect_back
 from .forms import StampedForm
-from .refusals import message_for
 
 EDIT_FIELDS = [
     "title", "date", "date_end", "date_precision", "place", "region", "country", "summary",
@@ -130,16 +128,18 @@ class EventAdmin(DeskAdmin):
     list_filter = ["country", "date_precision"]
     search_fields = ["title", "place", "region", "country"]
     search_help_text = "Search the title, place, region or country."
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                claim_count=count_of(Claim.objects.all(), "event"),
-                open_flag_count=count_of(ConflictFlag.objects.open(), "event"),
-            )
-        )
+    list_counts = {
+        "claim_count": (Claim.objects.all(), "event"),
+        "open_flag_count": (ConflictFlag.objects.open(), "event"),
+    }
+    page_fields = [
+        "title", ("date", "date_end", "date_precision"), ("place", "region", "country"),
+        "summary",
+    ]  # fmt: skip
+    saved_through = SavedThrough(
+        creates=services.event_create, updates=services.event_update, noun="event",
+        fields=EDIT_FIELDS,
+    )  # fmt: skip
 
     @admin.display(description="Place")
     def place_col(self, obj: Event) -> str:
@@ -195,28 +195,6 @@ class EventAdmin(DeskAdmin):
         return header, toll_csv_rows(tolls)
 
     # --- The event page ---
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        fields: list[Any] = [
-            "title",
-            ("date", "date_end", "date_precision"),
-            ("place", "region", "country"),
-            "summary",
-        ]
-        if obj is not None and self.has_change_permission(request, obj):
-            fields += ["reason", "loaded_at"]
-        return [(None, {"fields": fields})]
-
-    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
-        self.save_through_services(
-            request,
-            obj,
-            form,
-            change,
-            fields=EDIT_FIELDS,
-            create=services.event_create,
-            update=lambda obj, **kw: services.event_update(event=obj, **kw),
-        )
-
     def page_context(self, request: HttpRequest, obj: Event) -> dict[str, Any]:
         open_flags = list(ConflictFlag.objects.open().filter(event=obj).select_related("closed_by"))
         closed = ConflictFlag.objects.filter(event=obj).exclude(status=ConflictFlag.Status.OPEN)
@@ -248,27 +226,17 @@ class EventAdmin(DeskAdmin):
         toll = Toll.objects.filter(event=event, pk=toll_id).first()
         if toll is None:
             raise Http404(f"Event #{event.pk} has no toll #{toll_id}.")
-        back = self.change_url(event)
-        form = TollForm(request.POST)
-        if not form.is_valid():
-            problems = " ".join(m for errors in form.errors.values() for m in errors)
-            messages.error(request, f"{problems} Nothing was changed.")
-            return redirect_back(request, back)
-        data = form.cleaned_data
-        try:
+
+        def decide(data: dict[str, Any]) -> str:
             # PermissionDenied is not caught: a forged POST gets a 403.
             if data["decision"] == "override":
-                services.toll_override(
-                    toll=toll, by=request.user, low=data["low"], best=data["best"],
-                    high=data["high"], reason=data["reason"],
-                )  # fmt: skip
-                messages.success(request, "The toll is overridden; the reason is in its history.")
-            else:
-                services.toll_confirm(toll=toll, by=request.user)
-                messages.success(request, "The proposed toll is confirmed for publication.")
-        except (ServiceError, ValidationError) as exc:
-            messages.error(request, message_for(exc))
-        return redirect_back(request, back)
+                numbers = {name: data[name] for name in ("low", "best", "high", "reason")}
+                services.toll_override(toll=toll, by=request.user, **numbers)
+                return "The toll is overridden; the reason is in its history."
+            services.toll_confirm(toll=toll, by=request.user)
+            return "The proposed toll is confirmed for publication."
+
+        return self.press(request, event, TollForm(request.POST), decide, str)
 
     @button
     def recheck_view(self, request: HttpRequest, event: Event) -> HttpResponse:

@@ -90,7 +90,7 @@ class VerificationFilter(admin.SimpleListFilter):
     def value(self) -> str:
         return super().value() or self.default
 
-    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+    def choices(self, changelist: Any) -> Iterator[Any]:
         for lookup, title in self.lookup_choices:
             yield {
                 "selected": self.value() == lookup,
@@ -139,7 +139,7 @@ class EventPicker(admin.ListFilter):
     def has_output(self) -> bool:
         return True
 
-    def expected_parameters(self) -> list[str]:
+    def expected_parameters(self) -> list[str | None]:
         return [self.parameter_name, self.search_parameter]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -156,7 +156,7 @@ class EventPicker(admin.ListFilter):
         )
         return [e for e in found.order_by("-date", "title")[: self.shown] if e != self.chosen]
 
-    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+    def choices(self, changelist: Any) -> Iterator[Any]:
         # The filter's template is given this filter, not the changelist: keep for it
         # the list's other parameters, which the picker's search form carries along.
         self.hidden = self.hidden_fields(changelist)

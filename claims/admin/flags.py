@@ -12,22 +12,17 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 
 from claims import services
 from claims.models import ConflictFlag
-from claims.services import ServiceError
 
 from . import display
-from .base import EXPORT_CHUNK, DeskAdmin, button, redirect_back
+from .base import EXPORT_CHUNK, DeskAdmin, button
 from .filters import FlaggedEventPicker
-from .refusals import message_for
 
 # Open flags first, then the newest: a few thousand flags at most, sorted in memory.
 OPEN_FIRST = Case(
@@ -81,25 +76,13 @@ class ConflictFlagAdmin(DeskAdmin):
         return False
 
     # --- Columns ---
-    @admin.display(description="Status", ordering="status")
-    def status_col(self, obj: ConflictFlag) -> str:
-        return display.flag_badge(obj)
+    status_col = display.column("Status", display.flag_badge, ordering="status")
 
-    @admin.display(description="Event", ordering="event__title")
-    def event_col(self, obj: ConflictFlag) -> str:
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:claims_event_change", args=[obj.event_id]),
-            obj.event.title,
-        )
-
-    @admin.display(description="Group · measure", ordering="group_label")
-    def topic_col(self, obj: ConflictFlag) -> SafeString:
-        return display.flag_topic(obj)
-
-    @admin.display(description="Who says what")
-    def sides_col(self, obj: ConflictFlag) -> str:
-        return display.sides_html(obj.sides)
+    event_col = display.column(
+        "Event", lambda flag: display.event_link(flag.event_id, flag.event.title), "event__title"
+    )
+    topic_col = display.column("Group · measure", display.flag_topic, ordering="group_label")
+    sides_col = display.column("Who says what", lambda flag: display.sides_html(flag.sides))
 
     @admin.display(description="Opened", ordering="opened_at")
     def opened_col(self, obj: ConflictFlag) -> str:
@@ -165,23 +148,19 @@ class ConflictFlagAdmin(DeskAdmin):
     # --- Buttons ---
     @button
     def close_view(self, request: HttpRequest, flag: ConflictFlag) -> HttpResponse:
-        back = self.change_url(flag)
-        form = CloseForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Choose “Resolve” or “Dismiss”; nothing was changed.")
-            return redirect_back(request, back)
-        decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
-        service = services.flag_resolve if decision == "resolve" else services.flag_dismiss
-        try:
-            # PermissionDenied is not caught: a forged POST gets a 403.
-            closed = service(flag=flag, by=request.user, reason=reason)
-        except (ServiceError, ValidationError) as exc:
-            messages.error(request, f"Flag #{flag.pk}: {message_for(exc)}")
-        else:
-            messages.success(
-                request,
-                f"Flag #{closed.pk} ({closed.group_label or closed.group} "
-                f"{closed.get_measure_display()}, {closed.event.title}) "
-                f"{closed.get_status_display()}: {closed.resolution_note}",
+        def close(data: dict[str, Any]) -> ConflictFlag:
+            service = (
+                services.flag_resolve if data["decision"] == "resolve" else services.flag_dismiss
             )
-        return redirect_back(request, back)
+            # PermissionDenied is not caught: a forged POST gets a 403.
+            return service(flag=flag, by=request.user, reason=data["reason"])
+
+        return self.press(request, flag, CloseForm(request.POST), close, closed_message)
+
+
+def closed_message(closed: ConflictFlag) -> str:
+    return (
+        f"Flag #{closed.pk} ({closed.group_label or closed.group} "
+        f"{closed.get_measure_display()}, {closed.event.title}) "
+        f"{closed.get_status_display()}: {closed.resolution_note}"
+    )

@@ -64,36 +64,43 @@ class DeskForm(forms.ModelForm):
             refusal.apply(self)
 
 
-class VersionedForm(DeskForm):
+class LockedForm(DeskForm):
+    """Carries what the user loaded (``lock_field``) and why they change it (``reason``);
+    a new object has neither."""
+
+    reason = reason_field()
+    lock_field: ClassVar[str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields.pop(self.lock_field)
+            self.fields.pop("reason")
+        else:
+            self.initial.setdefault(self.lock_field, self.loaded())
+
+    def loaded(self) -> Any:
+        raise NotImplementedError
+
+
+class VersionedForm(LockedForm):
     """Carries the version the user loaded (claims and attributions have one)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    reason = reason_field()
-    lock_field: ClassVar[str] = "version"
+    lock_field = "version"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.fields.pop("version")
-            self.fields.pop("reason")
-        else:
-            self.initial.setdefault("version", self.instance.version)
+    def loaded(self) -> int:
+        return int(self.instance.version)
 
 
-class StampedForm(DeskForm):
+class StampedForm(LockedForm):
     """Carries when the object was last saved, as a version for models without one."""
 
     loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
-    reason = reason_field()
-    lock_field: ClassVar[str] = "loaded_at"
+    lock_field = "loaded_at"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.fields.pop("loaded_at")
-            self.fields.pop("reason")
-        else:
-            self.initial.setdefault("loaded_at", self.instance.updated_at.isoformat())
+    def loaded(self) -> str:
+        return str(self.instance.updated_at.isoformat())
 
     def clean_loaded_at(self) -> datetime | None:
         value = self.cleaned_data.get("loaded_at") or ""

@@ -155,7 +155,7 @@ def clauses(model: type[Model], record: Any, previous: Any, names: Names) -> lis
     for name in fields:
         if name in {"status", "verdict", "verification", "assignee"} or name.startswith("history"):
             continue
-        label = model._meta.get_field(name).verbose_name
+        label = getattr(model._meta.get_field(name), "verbose_name", name)
         if name in {"text", "quote", "explanation", "sides", "summary", "notes", "basis"}:
             said.append(f"edited the {label}")
         else:

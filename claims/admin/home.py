@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.admin import AdminSite
 from django.db.models import Count, Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -142,7 +142,7 @@ def recent_activity(limit: int = 12) -> list[history.Entry]:
     return sorted(found, key=lambda e: e.when, reverse=True)[:limit]
 
 
-def home_view(site: AdminSite, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+def home_view(site: AdminSite, request: HttpRequest, extra_context: Any = None) -> TemplateResponse:
     user = request.user
     editor = user.has_perm("claims.give_verdict")
     cards = []

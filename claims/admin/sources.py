@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,7 +18,7 @@ from claims import services
 from claims.models import Attribution, Claim, Source
 
 from . import display
-from .base import DeskAdmin, count_of
+from .base import DeskAdmin, SavedThrough
 from .forms import StampedForm
 
 EDIT_FIELDS = ["name", "kind", "origin", "reliability", "url", "notes"]
@@ -45,16 +44,15 @@ class SourceAdmin(DeskAdmin):
     list_filter = ["kind", "reliability"]
     search_fields = ["name", "origin"]
     search_help_text = "Search the name or the origin group."
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                claim_count=count_of(Claim.objects.all(), "claimant"),
-                attribution_count=count_of(Attribution.objects.all(), "source"),
-            )
-        )
+    list_counts = {
+        "claim_count": (Claim.objects.all(), "claimant"),
+        "attribution_count": (Attribution.objects.all(), "source"),
+    }
+    page_fields = [("name", "kind"), ("origin", "reliability"), "url", "notes"]
+    saved_through = SavedThrough(
+        creates=services.source_create, updates=services.source_update, noun="source",
+        fields=EDIT_FIELDS,
+    )  # fmt: skip
 
     @admin.display(description="Reliability", ordering="reliability")
     def reliability_col(self, obj: Source) -> str:
@@ -62,45 +60,23 @@ class SourceAdmin(DeskAdmin):
             "{} {}", display.reliability_badge(obj), obj.get_reliability_display().split(": ")[-1]
         )
 
-    @admin.display(description="Claims made", ordering="claim_count")
-    def claims_col(self, obj: Source) -> str:
-        return format_html(
-            '<a href="{}?claimant__id__exact={}">{}</a>',
-            reverse("admin:claims_claim_changelist"),
-            obj.pk,
-            obj.claim_count,  # type: ignore[attr-defined]
-        )
-
-    @admin.display(description="Attributed", ordering="attribution_count")
-    def attributions_col(self, obj: Source) -> str:
-        return format_html(
-            '<a href="{}?source__id__exact={}&verification=all">{}</a>',
-            reverse("admin:claims_attribution_changelist"),
-            obj.pk,
-            obj.attribution_count,  # type: ignore[attr-defined]
-        )
-
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        fields: list[Any] = [
-            ("name", "kind"),
-            ("origin", "reliability"),
-            "url",
-            "notes",
-        ]
-        if obj is not None and self.has_change_permission(request, obj):
-            fields += ["reason", "loaded_at"]
-        return [(None, {"fields": fields})]
-
-    def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
-        self.save_through_services(
-            request,
-            obj,
-            form,
-            change,
-            fields=EDIT_FIELDS,
-            create=services.source_create,
-            update=lambda obj, **kw: services.source_update(source=obj, **kw),
-        )
+    claims_col = display.column(
+        "Claims made",
+        lambda source: display.count_link(
+            reverse("admin:claims_claim_changelist") + f"?claimant__id__exact={source.pk}",
+            source.claim_count,
+        ),
+        ordering="claim_count",
+    )
+    attributions_col = display.column(
+        "Attributed",
+        lambda source: display.count_link(
+            reverse("admin:claims_attribution_changelist")
+            + f"?source__id__exact={source.pk}&verification=all",
+            source.attribution_count,
+        ),
+        ordering="attribution_count",
+    )
 
     def page_context(self, request: HttpRequest, obj: Source) -> dict[str, Any]:
         return {
