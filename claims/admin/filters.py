@@ -41,7 +41,10 @@ class SourceKindFilter(admin.SimpleListFilter):
     source_path: ClassVar[str] = "source"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(value, str(label).capitalize()) for value, label in Source.Kind.choices]
+        # The first letter up, the rest as written ("NGO" stays "NGO").
+        return [
+            (value, str(label)[:1].upper() + str(label)[1:]) for value, label in Source.Kind.choices
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() in Source.Kind.values:
