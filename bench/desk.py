@@ -5,15 +5,17 @@
 For each size it builds an archive in its own PostgreSQL database (1,000,000 claims:
 ``verifier_bench_desk``; other sizes: ``verifier_bench_desk_<N>``) once and reuses it
 (``--rebuild`` starts again; see bench/desk_data.py for what is in it), then times
-every desk page in-process with Django's test client, logged in as an editor:
-``R`` rounds (default 9), pages taking turns, the first round thrown away; medians.
-Then it streams the claims queue's CSV export of every claim and measures the Python
-memory it held at its peak (tracemalloc) against a 10,000-row export, and reads the
-file back with ``csv`` to check its rows and that no cell starts a formula.
+every desk page in-process with Django's test client, logged in as an editor.
 
-Each size runs in a child process of its own (one database per process), and the
-parent prints one markdown table. Set BENCH_DATABASE_HOST etc. through DATABASE_URL's
-usual parts: ``postgres://postgres@127.0.0.1:5432`` unless BENCH_POSTGRES is set.
+Each size runs in a child process of its own (one database per process). The parent
+asks them for a round each in turn, ``R`` rounds (default 9; the first is thrown
+away), so that both sizes see the same load on a shared machine; it prints medians.
+Then each child streams the claims queue's CSV export of every claim and measures the
+Python memory held at its peak (tracemalloc) against a small filtered export, and
+reads the file back with ``csv`` to check its rows and that no cell starts a formula.
+
+The PostgreSQL server is ``postgres://postgres@127.0.0.1:5432`` unless BENCH_POSTGRES
+says otherwise.
 """
 
 from __future__ import annotations
@@ -123,48 +125,42 @@ def editor_client() -> Any:
     return client
 
 
-def time_pages(rounds: int) -> dict[str, dict[str, Any]]:
+def time_round(client: Any, urls: dict[str, str]) -> dict[str, tuple[float, int]]:
+    """One request to each page: {name: (seconds, queries)}."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = editor_client()
-    urls = pages()
-    times: dict[str, list[float]] = {name: [] for name in urls}
-    queries: dict[str, int] = {}
-    for round_number in range(rounds):
-        for name, url in urls.items():
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(url)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-                elapsed = time.perf_counter() - started
-            assert response.status_code == 200, (name, url, response.status_code)
-            if round_number:  # the first round warms caches and connections
-                times[name].append(elapsed)
-            queries[name] = len(captured)
-    return {
-        name: {"ms": statistics.median(values) * 1000, "queries": queries[name], "url": urls[name]}
-        for name, values in times.items()
-    }
+    found = {}
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (name, url, response.status_code)
+        found[name] = (elapsed, len(captured))
+    return found
 
 
-def export_csv(client: Any, url: str) -> tuple[int, float, float, int]:
-    """(rows, seconds, peak MiB held while streaming, cells starting a formula)."""
+def export_csv(client: Any, url: str) -> tuple[int, float, float, int, int]:
+    """(rows, seconds, peak MiB held while streaming, cells that a spreadsheet would run
+    as a formula, cells neutralised with an apostrophe)."""
     tracemalloc.start()
     started = time.perf_counter()
     response = client.get(url)
     reader = csv.reader(io.TextIOWrapper(StreamReader(response.streaming_content), "utf-8"))
     header = next(reader)
-    rows = formulas = 0
+    rows = formulas = neutralised = 0
     for row in reader:
         assert len(row) == len(header)
         rows += 1
-        formulas += sum(1 for cell in row if cell[:1] in ("=", "+", "-", "@"))
+        formulas += sum(1 for cell in row if cell[:1] in ("=", "+", "@"))
+        neutralised += sum(1 for cell in row if cell[:2] in ("'=", "'+", "'@"))
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return rows, elapsed, peak / 2**20, formulas
+    return rows, elapsed, peak / 2**20, formulas, neutralised
 
 
 class StreamReader(io.RawIOBase):
@@ -196,29 +192,78 @@ def time_exports(claims: int) -> dict[str, Any]:
     url = reverse("admin:claims_claim_export")
     small = export_csv(client, url + "?status__exact=in_review&q=Tinzaouaten")
     whole = export_csv(client, url)
+    keys = ("rows", "s", "peak_mib", "formulas", "neutralised")
     return {
-        "small": {"rows": small[0], "s": small[1], "peak_mib": small[2], "formulas": small[3]},
-        "whole": {"rows": whole[0], "s": whole[1], "peak_mib": whole[2], "formulas": whole[3]},
-        "claims": claims,
+        "small": dict(zip(keys, small, strict=True)),
+        "whole": dict(zip(keys, whole, strict=True)),
     }
 
 
-def child(claims: int, rounds: int, rebuild: bool, exports: bool) -> None:
+def child(claims: int, rebuild: bool) -> None:
+    """Serve the parent: "round" times every page once, "export" the CSV, "urls" the pages."""
     setup_django(claims)
     built = ensure_built(claims, rebuild)
-    result: dict[str, Any] = {"claims": claims, "built_s": built, "pages": time_pages(rounds)}
-    if exports:
-        result["exports"] = time_exports(claims)
-    print("RESULT " + json.dumps(result))
+    client, urls = editor_client(), pages()
+    print(json.dumps({"claims": claims, "built_s": built, "urls": urls}), flush=True)
+    for line in sys.stdin:
+        if line.strip() == "round":
+            print(json.dumps(time_round(client, urls)), flush=True)
+        elif line.strip() == "export":
+            print(json.dumps(time_exports(claims)), flush=True)
 
 
-def run_child(claims: int, args: argparse.Namespace) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", str(claims), "--rounds", str(args.rounds)]
-    command += ["--rebuild"] if args.rebuild else []
-    command += ["--no-export"] if args.no_export else []
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    return dict(json.loads(line.removeprefix("RESULT ")))
+class Child:
+    """A child process for one size, asked for one thing at a time."""
+
+    def __init__(self, claims: int, rebuild: bool) -> None:
+        command = [sys.executable, __file__, "--child", str(claims)]
+        command += ["--rebuild"] if rebuild else []
+        self.proc = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self.info = self.ask(None)
+
+    def ask(self, what: str | None) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        if what is not None:
+            self.proc.stdin.write(what + "\n")
+            self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the {what or 'start'} of a bench child failed; see its output")
+        return dict(json.loads(line))
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+def run(sizes: list[int], rounds: int, rebuild: bool, exports: bool) -> list[dict[str, Any]]:
+    children = [Child(claims, rebuild) for claims in sizes]
+    times: list[dict[str, list[tuple[float, int]]]] = [{} for _ in children]
+    for round_number in range(rounds):
+        for child_times, child in zip(times, children, strict=True):
+            result = child.ask("round")
+            if round_number:  # the first round warms caches and connections
+                for name, value in result.items():
+                    child_times.setdefault(name, []).append(tuple(value))  # type: ignore[arg-type]
+    results = []
+    for child, child_times in zip(children, times, strict=True):
+        pages_ = {
+            name: {
+                "ms": statistics.median(t for t, _ in values) * 1000,
+                "queries": values[-1][1],
+                "url": child.info["urls"][name],
+            }
+            for name, values in child_times.items()
+        }
+        result = {**child.info, "pages": pages_}
+        if exports:
+            result["exports"] = child.ask("export")
+        child.close()
+        results.append(result)
+    return results
 
 
 def report(results: list[dict[str, Any]]) -> None:
@@ -238,8 +283,8 @@ def report(results: list[dict[str, Any]]) -> None:
             for label, row in (("filtered", export["small"]), ("every claim", export["whole"])):
                 print(
                     f"CSV at {result['claims']:,}, {label}: {row['rows']:,} rows in "
-                    f"{row['s']:.1f} s, peak Python memory {row['peak_mib']:.1f} MiB, "
-                    f"{row['formulas']} cells starting a formula"
+                    f"{row['s']:.1f} s, peak Python memory {row['peak_mib']:.1f} MiB; "
+                    f"{row['neutralised']} formula cells neutralised, {row['formulas']} left"
                 )
 
 
@@ -252,9 +297,13 @@ def main() -> None:
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.rounds, args.rebuild, not args.no_export)
+        child(args.child, args.rebuild)
         return
-    report([run_child(claims, args) for claims in sorted(args.claims)])
+    load = os.getloadavg()[0]
+    results = run(sorted(args.claims), args.rounds, args.rebuild, not args.no_export)
+    report(results)
+    print(f"\nLoad average at the start: {load:.2f}, at the end: {os.getloadavg()[0]:.2f} "
+          f"({os.cpu_count()} CPUs).")  # fmt: skip
 
 
 if __name__ == "__main__":

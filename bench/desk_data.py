@@ -180,7 +180,11 @@ def load_claims(cursor: Any, claims: int, sources: int, users: list[int]) -> Non
             created_at, updated_at, assignee_id, event_id, claimant_id, corroboration,
             credibility, group_class, group_key, group_class_override,
             responsibility_disputed, superseded)
-        SELECT g, 'Said that ' || c.count_text || ' ' || c.grp || ' were ' || c.measure
+        SELECT g,
+            -- one claim in a thousand reads like a spreadsheet formula: the CSV bench
+            -- checks that the export neutralises every one of them
+            CASE WHEN g % 1000 = 0 THEN '=HYPERLINK("http://example.org") ' ELSE '' END
+            || 'Said that ' || c.count_text || ' ' || c.grp || ' were ' || c.measure
                   || ' in ' || {pick(PLACES, event + " / 8")} || '.',
             c.measure, c.grp, c.count_text, c.low, c.high, c.qualifier,
             TIMESTAMPTZ '2015-01-01 12:00+00' + ((({event}) * 7919 % 4000) || ' days')::interval,
