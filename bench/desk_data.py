@@ -103,7 +103,7 @@ def secondary_indexes(cursor: Any) -> list[tuple[str, str]]:
     return list(cursor.fetchall())
 
 
-def load_events_and_sources(cursor: Any, events: int, sources: int) -> None:
+def load_events(cursor: Any, events: int) -> None:
     place = pick(PLACES, "g / 8")
     cursor.execute(
         f"""
@@ -152,6 +152,8 @@ def load_events_and_sources(cursor: Any, events: int, sources: int) -> None:
         """
     )
 
+
+def load_sources(cursor: Any, sources: int) -> None:
     def name(index: str) -> str:
         place = pick(PLACES, f"({index}) / 12")
         return f"{pick(SOURCE_WORDS, index)} || ' ' || {place} || ' ' || ({index})"
@@ -336,7 +338,8 @@ def build(claims: int) -> None:
         # No foreign-key triggers during the load: the SELECTs make consistent rows.
         cursor.execute("SET session_replication_role = replica")
         for step in (
-            lambda: load_events_and_sources(cursor, events, sources),
+            lambda: load_events(cursor, events),
+            lambda: load_sources(cursor, sources),
             lambda: load_claims(cursor, claims, sources, users),
             lambda: load_attributions(cursor, claims, sources),
             lambda: load_flags_and_tolls(cursor, events),
