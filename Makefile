@@ -1,6 +1,6 @@
 # Verifier: `make run` serves the product, `make test` runs every test.
 # Both set up what they need first: a .venv with Python 3.12+, pinned requirements,
-# migrations (with the roles), the demo users and incidents.
+# a development .env (once), migrations (with the roles), the demo users and incidents.
 
 SHELL := /bin/bash
 VENV := .venv
@@ -14,9 +14,10 @@ export DJANGO_DEBUG ?= 1
 
 .PHONY: run test setup venv migrate demo lint fmt typecheck bench check-deploy clean worker beat
 
-run: setup ## Set up and serve on http://$(HOST):$(PORT)/
+run: setup ## Set up and serve on http://$(HOST):$(PORT)/ (make run PORT=8001 HOST=0.0.0.0)
 	@echo
-	@echo "Verifier: log in at http://$(HOST):$(PORT)/admin/ as editor, factchecker or admin."
+	@echo "Verifier: log in at http://$(HOST):$(PORT)/admin/ as editor, factchecker or admin;"
+	@echo "the password is DEMO_PASSWORD in .env. Commands: .venv/bin/python manage.py help"
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL is set: web, Celery worker and beat run together (Procfile)."; \
 		HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile; \
@@ -28,9 +29,24 @@ run: setup ## Set up and serve on http://$(HOST):$(PORT)/
 test: venv ## Set up and run the whole test suite (on the local PostgreSQL and Redis if they answer)
 	scripts/run-tests $(PYTEST_ARGS)
 
-setup: venv migrate demo
+setup: venv .env migrate demo
 
 venv: $(STAMP)
+
+# Development settings for manage.py, written once and never by hand (git-ignored):
+# debug on, a key and a demo password of this checkout's own, and the database and Redis
+# that make was given, if any, so that commands in another terminal use the same ones.
+# settings.py reads it (python-dotenv); anything set in the environment wins.
+.env:
+	@umask 077; { \
+		echo "# Development settings of this checkout, written once by make (see Makefile)."; \
+		echo "DJANGO_DEBUG=1"; \
+		echo "DJANGO_SECRET_KEY=dev-$$(openssl rand -hex 32 2>/dev/null || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"; \
+		echo "DEMO_PASSWORD=$${DEMO_PASSWORD:-$$(openssl rand -hex 6 2>/dev/null || echo demo-$$RANDOM$$RANDOM)}"; \
+		if [ -n "$$DATABASE_URL" ]; then echo "DATABASE_URL=$$DATABASE_URL"; fi; \
+		if [ -n "$$REDIS_URL" ]; then echo "REDIS_URL=$$REDIS_URL"; fi; \
+	} > .env
+	@echo "Wrote .env (development settings; delete it to start again)."
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@PYBIN=$$(scripts/find-python) || exit 1; \
@@ -41,10 +57,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
-migrate: venv
+migrate: venv .env
 	$(PY) manage.py migrate --no-input
 
-demo: venv
+demo: venv .env
 	$(PY) manage.py load_demo
 
 worker: venv ## A Celery worker (needs REDIS_URL)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 
@@ -301,9 +301,21 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The desk's queue order (unreviewed first, then judged, then published), kept by
+    # the database so that an index can serve "ORDER BY queue_rank, created_at, id".
+    queue_rank = models.GeneratedField(
+        expression=Case(
+            When(status__in=["new", "in_review"], then=Value(0)),
+            When(status="reviewed", then=Value(1)),
+            default=Value(2),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
     history = HistoricalRecords(
         excluded_fields=[
+            "queue_rank",
             "group_class",
             "group_key",
             "corroboration",
@@ -326,6 +338,14 @@ class Claim(models.Model):
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
             models.Index(fields=["updated_at"], name="claim_updated"),
             models.Index(fields=["corroboration", "created_at"], name="claim_corroboration"),
+            # The desk's queue: whole, by status, and one person's (claims.admin).
+            models.Index(fields=["queue_rank", "created_at", "id"], name="claim_queue_order"),
+            models.Index(
+                fields=["status", "queue_rank", "created_at", "id"], name="claim_status_order"
+            ),
+            models.Index(
+                fields=["assignee", "queue_rank", "created_at", "id"], name="claim_assignee_order"
+            ),
         ]
         constraints = [
             *count_interval_constraints("claim"),
@@ -393,8 +413,19 @@ class Attribution(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The fact-checkers' queue order (unverified, then rejected, then verified), kept by
+    # the database for the index "attribution_check_order".
+    verification_rank = models.GeneratedField(
+        expression=Case(
+            When(verification="unverified", then=Value(0)),
+            When(verification="rejected", then=Value(1)),
+            default=Value(2),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["verification_rank"])
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -402,6 +433,9 @@ class Attribution(models.Model):
         indexes = [
             models.Index(fields=["verification", "created_at"], name="attribution_queue"),
             models.Index(fields=["updated_at"], name="attribution_updated"),
+            models.Index(
+                fields=["verification_rank", "created_at", "id"], name="attribution_check_order"
+            ),
         ]
         constraints = [
             *count_interval_constraints("attribution"),

@@ -80,7 +80,7 @@ def test_fact_checker_verifies_an_attribution_and_it_leaves_the_queue(
     demo: Event, login: Any, screenshots: Any
 ) -> None:
     page = login("factchecker")
-    page.get_by_role("link", name="Sources to check").click()
+    page.locator(".vf-nav").get_by_role("link", name="Sources to check").click()
     row = page.locator("#result_list tbody tr", has_text="Local security official")
     expect(row).to_have_count(1)
     screenshots(page, "sources-to-check")
@@ -173,3 +173,120 @@ def test_two_editors_save_one_claim_and_the_second_is_told(
 
     claim.refresh_from_db()
     assert (claim.count_text, claim.group) == ("at least 84", "Wagner fighters")
+
+
+# --- The desk at the widths people use ------------------------------------------------------
+WIDTHS = [1366, 1024, 768]
+
+
+def watch_csp(page: Any) -> list[str]:
+    """Collect the browser's Content-Security-Policy complaints on this page."""
+    complaints: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            complaints.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return complaints
+
+
+def fits_the_width(page: Any) -> None:
+    """Nothing scrolls sideways: the page is no wider than the window."""
+    wide, window = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert wide <= window, f"{page.url}: {wide}px of content in a {window}px window"
+
+
+def on_screen(page: Any, locator: Any) -> None:
+    """Visible, and wholly inside the window's width (not cut off at the right)."""
+    expect(locator).to_be_visible()
+    box = locator.bounding_box()
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_desk_fits_the_screen_and_its_decisions_are_on_it(
+    demo: Event, login: Any, screenshots: Any, width: int
+) -> None:
+    page = login("editor")
+    complaints = watch_csp(page)
+    page.set_viewport_size({"width": width, "height": 900})
+    base = page.url  # the desk's home, /admin/
+    claim = Claim.objects.get(event=demo, count_text="84")
+    stops = [
+        ("home", base, None),
+        ("claims-queue", base + "claims/claim/", None),
+        ("claim", base + f"claims/claim/{claim.pk}/change/", "◐ Start review"),
+        ("sources-to-check", base + "claims/attribution/", "✓ Mark verified"),
+        ("conflict-desk", base + "claims/conflictflag/", "✓ Resolve"),
+        ("event", base + f"claims/event/{demo.pk}/change/", "✓ Confirm the proposal"),
+    ]
+    for name, url, decision in stops:
+        page.goto(url)
+        fits_the_width(page)
+        nav = page.locator(".vf-nav")
+        on_screen(page, nav.get_by_role("link", name="Conflict desk"))
+        if decision:
+            on_screen(page, page.get_by_role("button", name=decision).first)
+        if name == "conflict-desk":
+            on_screen(page, page.get_by_role("button", name="– Dismiss").first)
+        screenshots(page, f"{name}-{width}")
+    assert complaints == []
+
+
+def test_the_home_leads_to_the_work(demo: Event, login: Any, screenshots: Any) -> None:
+    page = login("factchecker")
+    complaints = watch_csp(page)
+    cards = page.locator(".vf-card")
+    expect(cards.first).to_contain_text("Sources to check")  # a fact-checker's first job
+    expect(page.locator(".vf-cards")).to_contain_text("Open conflicts")
+    expect(page.get_by_role("heading", name="Events with open conflicts")).to_be_visible()
+    expect(page.locator(".vf-history li").first).to_be_visible()
+    screenshots(page, "home")
+    page.locator(".vf-card", has_text="Open conflicts").click()
+    expect(page).to_have_title(re.compile("^Conflict desk"))
+    expect(page.locator("#result_list tbody tr")).to_have_count(ConflictFlag.objects.open().count())
+    page.get_by_role("link", name="View site").click()
+    expect(page.get_by_role("heading", name=re.compile("^Desk"))).to_be_visible()
+    assert complaints == []
+
+
+def test_the_legend_says_what_letters_and_badges_mean(
+    demo: Event, login: Any, screenshots: Any
+) -> None:
+    page = login("editor")
+    page.goto(page.url + "claims/claim/")
+    legend = page.locator(".vf-legend")
+    expect(legend.locator(".vf-legend-grid")).to_be_hidden()  # folded until asked for
+    legend.get_by_text("What the letters, numbers and badges mean").click()
+    expect(legend).to_contain_text("B")
+    expect(legend).to_contain_text("usually reliable")
+    expect(legend).to_contain_text("probably true")
+    expect(legend).to_contain_text("Figure corroborated")
+    legend.scroll_into_view_if_needed()
+    screenshots(page, "legend-open")
+
+
+def test_the_toll_picture_draws_each_origins_figures(
+    demo: Event, login: Any, screenshots: Any
+) -> None:
+    page = login("editor")
+    complaints = watch_csp(page)
+    page.goto(page.url + f"claims/event/{demo.pk}/change/")
+    wagner = page.locator("article.vf-toll", has_text="Wagner fighters killed").locator(
+        "svg.vf-chart-svg"
+    )
+    expect(wagner).to_be_visible()
+    expect(wagner.locator("g[class^=vf-o]")).to_have_count(3)  # AP, CSP-DPA, JNIM
+    expect(wagner.locator(".vf-band")).to_have_count(1)
+    expect(wagner.locator(".vf-warn")).to_have_count(3)  # all three are on the open flag
+    labels = wagner.locator(".vf-label").all_text_contents()
+    assert set(labels) == {"Associated Press", "CSP-DPA", "JNIM"}
+    malian = page.locator("article.vf-toll", has_text="Malian soldiers killed")
+    expect(malian.locator("path.vf-open")).to_have_count(1)  # "at least 47": open upwards
+    wagner.scroll_into_view_if_needed()
+    wagner.screenshot(path=str(screenshots(page, "event-page").with_name("toll-picture.png")))
+    assert complaints == []

@@ -1,7 +1,7 @@
-"""The project's app configurations: the admin runs the desk's own site."""
+"""The admin, as the desk: Django's admin app with Verifier's own site (verifier/admin.py)."""
 
 from django.contrib.admin.apps import AdminConfig
 
 
 class DeskAdminConfig(AdminConfig):
-    default_site = "claims.admin_site.DeskSite"
+    default_site = "verifier.admin.DeskSite"

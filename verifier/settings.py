@@ -2,7 +2,11 @@
 
 A fresh checkout runs with nothing set (SQLite, tasks in-process). Production sets
 DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL;
-README.md has the full table.
+README.md has the full table. In a development checkout ``make`` writes a git-ignored
+``.env`` once (DJANGO_DEBUG=1 and a key of its own) that is read here, so that every
+``manage.py`` command runs as the README prints it; the environment always wins over
+it, and it is not read at all when DJANGO_SECRET_KEY is in the environment, as it
+always is in production.
 """
 
 from __future__ import annotations
@@ -14,8 +18,15 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A development checkout's .env (written by make). Production always sets its secret key
+# in the environment, and then no .env is read at all: a file left behind cannot turn
+# debug on there.
+if "DJANGO_SECRET_KEY" not in os.environ:
+    load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -46,7 +57,8 @@ if DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "verifier.apps.DeskAdminConfig",  # django.contrib.admin, with the desk's site
+    # Django's admin with the desk's own site (home page, input checks): verifier/admin.py.
+    "verifier.apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,11 +71,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "claims",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "verifier.urls"
@@ -88,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -178,7 +195,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# "memory://localhost" rather than "memory://": kombu warns about a URL with no host.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 if REDIS_URL:
     # kombu's Redis transport with the fix that keeps a worker alive when Redis goes
     # away (verifier/broker.py says what it fixes and why).
@@ -260,6 +278,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# django-axes checks every password login first: after AXES_FAILURE_LIMIT failures for
+# one username, or from one address, further tries are refused for AXES_COOLOFF_MINUTES
+# (a 429 page that says so). Attempts and lockouts are logged and listed in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -372,6 +402,19 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the admin's JavaScript does not need it; DRF reads the header
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response: scripts, styles, images and fonts only from
+# this site (the desk has no inline script or style; the API docs page is served with
+# its own assets from drf-spectacular-sidecar), no plugins, no framing, forms post here.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -392,5 +435,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # In-process tasks: the recheck logs one line when it changes something; celery's
+        # "Task ... succeeded" line for every run says nothing more. Workers keep theirs.
+        "celery.app.trace": {"level": "WARNING" if TASKS_IN_PROCESS else "INFO"},
+        # django-axes: failed logins and lockouts are warnings; successes need no line.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -8,15 +8,14 @@ from the page; the service records who and when.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import path, reverse
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -25,19 +24,13 @@ from claims import services
 from claims.conflicts import Figure, Scope, Stance
 from claims.corroboration import verification_effect
 from claims.counts import describe
-from claims.models import Attribution, Source
+from claims.models import Attribution
 from claims.selectors import figure_of, origin_key
-from claims.services import ServiceError
 
 from . import display
-from .base import (
-    DeskAdmin,
-    VersionedForm,
-    message_for,
-    redirect_back,
-    report,
-)
-from .claims import MAX_BULK, links_html, verification_html
+from .base import EXPORT_CHUNK, DeskAdmin, SavedThrough, bulk_action, button
+from .filters import SourceKindFilter, VerificationFilter
+from .forms import VersionedForm
 
 EDIT_FIELDS = [
     "source",
@@ -51,56 +44,6 @@ EDIT_FIELDS = [
 ]
 
 
-class VerificationFilter(admin.SimpleListFilter):
-    """Defaults to the work still to do: unverified attributions."""
-
-    title = "verification"
-    parameter_name = "verification"
-    default = Attribution.Verification.UNVERIFIED.value
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [
-            ("unverified", "To check (unverified)"),
-            ("verified", "Verified"),
-            ("rejected", "Rejected"),
-            ("all", "All"),
-        ]
-
-    def value(self) -> str:
-        return super().value() or self.default
-
-    def choices(self, changelist: Any) -> Any:
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[Attribution]
-    ) -> QuerySet[Attribution]:
-        value = self.value()
-        if value in Attribution.Verification.values:
-            return queryset.filter(verification=value)
-        return queryset
-
-
-class SourceKindFilter(admin.SimpleListFilter):
-    title = "source's kind"
-    parameter_name = "kind"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return list(Source.Kind.choices)
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[Attribution]
-    ) -> QuerySet[Attribution]:
-        if self.value() in Source.Kind.values:
-            return queryset.filter(source__kind=self.value())
-        return queryset
-
-
 class AttributionForm(VersionedForm):
     class Meta:
         model = Attribution
@@ -111,15 +54,6 @@ class AttributionForm(VersionedForm):
             "url": forms.URLInput(attrs={"size": 50}),
             "archive_url": forms.URLInput(attrs={"size": 50}),
         }
-
-
-def verification_rank() -> Case:
-    return Case(
-        When(verification=Attribution.Verification.UNVERIFIED, then=Value(0)),
-        When(verification=Attribution.Verification.REJECTED, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
 
 
 def verification_effect_of(attribution: Attribution) -> str:
@@ -150,71 +84,58 @@ def verification_effect_of(attribution: Attribution) -> str:
 @admin.register(Attribution)
 class AttributionAdmin(DeskAdmin):
     form = AttributionForm
+    list_title = "Sources to check"
+    legend = ("reliability", "stances")
+    export_name = "sources-to-check"
+    buttons = (("verify", "verify"), ("reject", "reject"))
     list_display = [
-        "verification_col",
-        "source_col",
-        "stance",
-        "quote_col",
-        "link_col",
-        "claim_col",
-        "count_col",
-        "effect_col",
-        "row_actions",
-    ]
+        "verification_col", "source_col", "stance", "quote_col", "link_col", "claim_col",
+        "count_col", "effect_col", "row_actions",
+    ]  # fmt: skip
     row_actions_permission = "claims.verify_attribution"
     list_display_links = ["quote_col"]
     list_filter = [VerificationFilter, "stance", SourceKindFilter, "source__reliability"]
-    search_fields = ["quote", "source__name", "claim__text", "claim__event__title", "url"]
-    search_help_text = "Search the quote, the source, the claim's text or event, or the link."
+    # Unverified first (the index "attribution_check_order"), oldest first.
+    ordering = ["verification_rank", "created_at", "id"]
+    search_fields = ["quote", "source__name", "claim__event__title", "url"]
+    search_help_text = "Search the quote, the source, the claim's event, or the link."
     autocomplete_fields = ["claim", "source"]
     actions = ["mark_verified"]
-
-    def get_ordering(self, request: HttpRequest) -> list[str]:
-        # An annotation (see get_queryset), which the class attribute cannot name.
-        return ["verification_rank", "created_at", "id"]
+    page_fields = [
+        "claim_link", ("source", "stance", "disputes"), ("count_text", "interval"), "quote",
+        ("url", "archive_url"), "published_at",
+    ]  # fmt: skip
+    saved_through = SavedThrough(
+        creates=services.attribution_create, updates=services.attribution_update,
+        noun="attribution", fields=EDIT_FIELDS, create_fields=["claim", *EDIT_FIELDS],
+    )  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attribution]:
-        # Annotated before it is ordered (ModelAdmin.get_queryset orders first).
         return (
-            Attribution.objects.select_related(
-                "source", "claim__event", "claim__claimant", "verified_by"
-            )
-            .annotate(verification_rank=verification_rank())
-            .order_by(*self.get_ordering(request))
+            super()
+            .get_queryset(request)
+            .select_related("source", "claim__event", "claim__claimant", "verified_by")
         )
 
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        context = {
-            "title": "Sources to check",
-            "can_verify": request.user.has_perm("claims.verify_attribution"),
-            **(extra_context or {}),
-        }
-        return super().changelist_view(request, context)
+    def list_context(self, request: HttpRequest) -> dict[str, Any]:
+        return {"can_verify": request.user.has_perm("claims.verify_attribution")}
 
     # --- Columns ---
-    @admin.display(description="Checked", ordering="verification_rank")
-    def verification_col(self, obj: Attribution) -> str:
-        return verification_html(obj)
+    verification_col = display.column(
+        "Checked", display.verification_html, ordering="verification_rank"
+    )
 
-    @admin.display(description="Source", ordering="source__name")
-    def source_col(self, obj: Attribution) -> str:
-        return format_html(
-            '<a href="{}">{}</a> {}<div class="vf-muted">{} · origin: {}</div>',
-            reverse("admin:claims_source_change", args=[obj.source_id]),
-            obj.source.name,
-            display.reliability_badge(obj.source),
-            obj.source.get_kind_display(),
-            obj.source.origin,
-        )
-
-    @admin.display(description="Quote")
-    def quote_col(self, obj: Attribution) -> str:
-        text = obj.quote or "(no quote)"
-        return format_html('<span title="{}">{}</span>', obj.quote, Truncator(text).chars(160))
-
-    @admin.display(description="Link")
-    def link_col(self, obj: Attribution) -> str:
-        return links_html(obj)
+    source_col = display.column(
+        "Source",
+        lambda a: display.source_html(
+            a.source,
+            reverse("admin:claims_source_change", args=[a.source_id]),
+            f"{a.source.get_kind_display()} · origin: {a.source.origin}",
+        ),
+        ordering="source__name",
+    )
+    quote_col = display.column("Quote", lambda a: display.quote_html(a.quote))
+    link_col = display.column("Link", display.links_html)
 
     @admin.display(description="Supports claim", ordering="claim_id")
     def claim_col(self, obj: Attribution) -> str:
@@ -230,13 +151,13 @@ class AttributionAdmin(DeskAdmin):
             Truncator(claim.event.title).chars(50),
         )
 
-    @admin.display(description="Source's count")
-    def count_col(self, obj: Attribution) -> str:
-        return display.count_html(obj.count_text, obj.count_low, obj.count_high)
-
-    @admin.display(description="If verified")
-    def effect_col(self, obj: Attribution) -> str:
-        return format_html('<span class="vf-effect">{}</span>', verification_effect_of(obj))
+    count_col = display.column(
+        "Source's count", lambda a: display.count_html(a.count_text, a.count_low, a.count_high)
+    )
+    effect_col = display.column(
+        "If verified",
+        lambda a: format_html('<span class="vf-effect">{}</span>', verification_effect_of(a)),
+    )
 
     @admin.display(description="Check")
     def row_actions(self, obj: Attribution) -> str:
@@ -264,56 +185,35 @@ class AttributionAdmin(DeskAdmin):
         return format_html('<div class="vf-row-actions">{}{}</div>', verify, reject)
 
     # --- Bulk ---
-    def has_verify_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("claims.verify_attribution")
+    mark_verified = bulk_action("Mark verified", "verify", "Verified", lambda row, request: (
+        services.attribution_verify(attribution=row, by=request.user, version=row.version)
+    ))  # fmt: skip
 
-    @admin.action(description="Mark verified", permissions=["verify"])
-    def mark_verified(self, request: HttpRequest, queryset: QuerySet[Attribution]) -> None:
-        rows = list(queryset.order_by("id")[: MAX_BULK + 1])
-        if len(rows) > MAX_BULK:
-            messages.error(request, f"Select at most {MAX_BULK} at a time. Nothing was changed.")
-            return
-        done, failed = [], []
-        for attribution in rows:
-            try:
-                services.attribution_verify(
-                    attribution=attribution, by=request.user, version=attribution.version
-                )
-            except (ServiceError, ValidationError) as exc:
-                failed.append(f"{attribution}: {message_for(exc)}")
-            else:
-                done.append(f"{attribution.source.name} on #{attribution.claim_id}")
-        report(request, done, failed, "Verified")
+    # --- The CSV download: the queue as filtered ---
+    def export_rows(
+        self, queryset: QuerySet[Attribution]
+    ) -> tuple[list[str], Iterable[Sequence[Any]]]:
+        header = [
+            "id", "verification", "source", "source reliability", "origin", "stance", "quote",
+            "link", "archived copy", "published at", "count as written", "low", "high",
+            "claim", "claimant", "event", "checked by", "checked at", "note",
+        ]  # fmt: skip
+        rows = queryset.values_list(
+            "id", "verification", "source__name", "source__reliability", "source__origin",
+            "stance", "quote", "url", "archive_url", "published_at", "count_text", "count_low",
+            "count_high", "claim_id", "claim__claimant__name", "claim__event__title",
+            "verified_by__username", "verified_at", "verification_note",
+        ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
+        return header, rows
 
     # --- The attribution page ---
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        if obj is None:
-            return [
-                (
-                    None,
-                    {
-                        "fields": [
-                            "claim",
-                            ("source", "stance", "disputes"),
-                            "count_text",
-                            "quote",
-                            ("url", "archive_url"),
-                            "published_at",
-                        ]
-                    },
-                )
-            ]
-        fields: list[Any] = [
-            "claim_link",
-            ("source", "stance", "disputes"),
-            ("count_text", "interval"),
-            "quote",
-            ("url", "archive_url"),
-            "published_at",
-        ]
-        if self.has_change_permission(request, obj):
-            fields += ["reason", "version"]
-        return [(None, {"fields": fields})]
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        return [(None, {"fields": [
+            "claim", ("source", "stance", "disputes"), "count_text", "quote",
+            ("url", "archive_url"), "published_at",
+        ]})]  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["claim_link", "interval"] if obj is not None else []
@@ -331,94 +231,47 @@ class AttributionAdmin(DeskAdmin):
             '<span class="vf-interval">{}</span>', describe(obj.count_low, obj.count_high)
         )
 
-    def save_model(self, request: HttpRequest, obj: Attribution, form: Any, change: bool) -> None:
-        self.save_through_services(
-            request,
-            obj,
-            form,
-            change,
-            fields=EDIT_FIELDS,
-            create_fields=[
-                "claim", "source", "stance", "disputes", "quote", "url", "archive_url",
-                "published_at", "count_text",
-            ],
-            create=services.attribution_create,
-            update=lambda obj, **kw: services.attribution_update(attribution=obj, **kw),
-        )  # fmt: skip
-
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Attribution | None = None,
-    ) -> HttpResponse:
-        if obj is not None and obj.pk is not None:
-            context.update(
-                {
-                    "desk": True,
-                    "attribution": obj,
-                    "verification": verification_html(obj),
-                    "can_verify": request.user.has_perm("claims.verify_attribution"),
-                    "verify_url": reverse("admin:claims_attribution_verify", args=[obj.pk]),
-                    "reject_url": reverse("admin:claims_attribution_reject", args=[obj.pk]),
-                    "queue_url": reverse("admin:claims_attribution_changelist"),
-                }
-            )
-        return super().render_change_form(request, context, add, change, form_url, obj)
+    def page_context(self, request: HttpRequest, obj: Attribution) -> dict[str, Any]:
+        return {
+            "desk": True,
+            "attribution": obj,
+            "verification": display.verification_html(obj),
+            "can_verify": request.user.has_perm("claims.verify_attribution"),
+            "verify_url": reverse("admin:claims_attribution_verify", args=[obj.pk]),
+            "reject_url": reverse("admin:claims_attribution_reject", args=[obj.pk]),
+            "queue_url": reverse("admin:claims_attribution_changelist"),
+        }
 
     # --- Buttons ---
-    def get_urls(self) -> list[Any]:
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/verify/",
-                wrap(self.verify_view),
-                name="claims_attribution_verify",
-            ),
-            path(
-                "<path:object_id>/reject/",
-                wrap(self.reject_view),
-                name="claims_attribution_reject",
-            ),
-            *super().get_urls(),
-        ]
+    @button
+    def verify_view(self, request: HttpRequest, attribution: Attribution) -> HttpResponse:
+        return self.decide(request, attribution, services.attribution_verify, "Verified")
 
-    def _decide(self, request: HttpRequest, object_id: str, *, verified: bool) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        attribution = self.get_object(request, unquote(object_id))
-        if attribution is None:
-            raise Http404("No such attribution.")
-        if not self.has_view_permission(request, attribution):
-            raise PermissionDenied
-        back = self.change_url(attribution)
-        version = request.POST.get("version", "")
-        note = request.POST.get("note", "")
-        service = services.attribution_verify if verified else services.attribution_reject
-        try:
-            # PermissionDenied is not caught: a forged POST gets a 403.
-            service(
-                attribution=attribution,
-                by=request.user,
-                note=note,
-                version=int(version) if version.isdigit() else None,
-            )
-        except (ServiceError, ValidationError) as exc:
-            messages.error(request, f"{attribution}: {message_for(exc)}")
-        else:
-            verb = "Verified" if verified else "Rejected"
-            messages.success(
-                request,
-                f"{verb}: {attribution.source.name} on claim #{attribution.claim_id}. "
-                "Recorded with your name and the time.",
-            )
-        return redirect_back(request, back)
+    @button
+    def reject_view(self, request: HttpRequest, attribution: Attribution) -> HttpResponse:
+        return self.decide(request, attribution, services.attribution_reject, "Rejected")
 
-    def verify_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return self._decide(request, object_id, verified=True)
+    def decide(
+        self, request: HttpRequest, attribution: Attribution, service: Any, verb: str
+    ) -> HttpResponse:
+        return self.press(
+            request,
+            attribution,
+            DecisionForm(request.POST),
+            lambda data: service(attribution=attribution, by=request.user, **data),
+            lambda done: f"{verb}: {decided(done)}",
+        )
 
-    def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return self._decide(request, object_id, verified=False)
+
+def decided(attribution: Attribution) -> str:
+    return (
+        f"{attribution.source.name} on claim #{attribution.claim_id}. "
+        "Recorded with your name and the time."
+    )
+
+
+class DecisionForm(forms.Form):
+    """The verify and reject buttons' POST: the version seen, and the note."""
+
+    version = forms.IntegerField(required=False, min_value=1)
+    note = forms.CharField(required=False, max_length=500)

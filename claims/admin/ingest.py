@@ -10,7 +10,7 @@ calls ``claims.services.article_ingest`` once, in one transaction; a refusal sho
 drafts again with the reasons and saves nothing.
 
 Editors only: ``claims.add_claim`` is needed to see the page and to post to it (the
-service checks it again). Served by the desk's admin site (``claims.admin_site``) at
+service checks it again). Served by the desk's admin site (``verifier.admin.DeskSite``) at
 /admin/claims/import-article/, with the admin's login and CSRF checks.
 """
 

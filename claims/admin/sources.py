@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -22,8 +21,9 @@ from claims import services
 from claims.models import Attribution, Claim, Source, SourceAlias
 
 from . import display
-from .base import REFUSAL_ATTR, DeskAdmin, DeskInlineFormSet, StampedForm, refused_as_form_errors
-from .events import count_of
+from .base import DeskAdmin, SavedThrough
+from .forms import NewRowsFormSet, StampedForm
+from .refusals import refused_as_form_errors
 
 EDIT_FIELDS = ["name", "kind", "origin", "reliability", "url", "notes"]
 
@@ -39,11 +39,17 @@ class SourceForm(StampedForm):
         self.fields["origin"].required = False
 
 
+class AliasFormSet(NewRowsFormSet):
+    """The source's other names, saved as one list (``SourceAdmin.save_formset``)."""
+
+    adds_rows = False  # not rows of their own: one service call for the whole list
+
+
 class AliasInline(admin.TabularInline):
     """The source's other names; saved as one list through ``source_update``."""
 
     model = SourceAlias
-    formset = DeskInlineFormSet
+    formset = AliasFormSet
     fields = ["name"]
     extra = 1
     verbose_name = "other name (alias)"
@@ -59,30 +65,26 @@ class AliasInline(admin.TabularInline):
         # Removing a name is an edit of the source (kept in the alias's history).
         return request.user.has_perm("claims.change_source")
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]
-        formset = super().get_formset(request, obj, **kwargs)
-        refusal = getattr(request, REFUSAL_ATTR, None)
-        return type(formset.__name__, (formset,), {"refusal": refusal}) if refusal else formset
-
 
 @admin.register(Source)
 class SourceAdmin(DeskAdmin):
     form = SourceForm
     inlines = [AliasInline]
+    list_title = "Sources"
+    legend = ("reliability",)
     list_display = ["name", "kind", "origin", "reliability_col", "claims_col", "attributions_col"]
     list_filter = ["kind", "reliability"]
     search_fields = ["name", "origin", "aliases__name"]
     search_help_text = "Search the name, another name it goes by, or the origin group."
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                claim_count=count_of(Claim.objects.all(), "claimant"),
-                attribution_count=count_of(Attribution.objects.all(), "source"),
-            )
-        )
+    list_counts = {
+        "claim_count": (Claim.objects.all(), "claimant"),
+        "attribution_count": (Attribution.objects.all(), "source"),
+    }
+    page_fields = [("name", "kind"), ("origin", "reliability"), "url", "notes"]
+    saved_through = SavedThrough(
+        creates=services.source_create, updates=services.source_update, noun="source",
+        fields=EDIT_FIELDS,
+    )  # fmt: skip
 
     @admin.display(description="Reliability", ordering="reliability")
     def reliability_col(self, obj: Source) -> str:
@@ -90,48 +92,23 @@ class SourceAdmin(DeskAdmin):
             "{} {}", display.reliability_badge(obj), obj.get_reliability_display().split(": ")[-1]
         )
 
-    @admin.display(description="Claims made", ordering="claim_count")
-    def claims_col(self, obj: Source) -> str:
-        return format_html(
-            '<a href="{}?claimant__id__exact={}">{}</a>',
-            reverse("admin:claims_claim_changelist"),
-            obj.pk,
-            obj.claim_count,  # type: ignore[attr-defined]
-        )
-
-    @admin.display(description="Attributed", ordering="attribution_count")
-    def attributions_col(self, obj: Source) -> str:
-        return format_html(
-            '<a href="{}?source__id__exact={}&verification=all">{}</a>',
-            reverse("admin:claims_attribution_changelist"),
-            obj.pk,
-            obj.attribution_count,  # type: ignore[attr-defined]
-        )
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        return super().changelist_view(request, {"title": "Sources", **(extra_context or {})})
-
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
-        fields: list[Any] = [
-            ("name", "kind"),
-            ("origin", "reliability"),
-            "url",
-            "notes",
-        ]
-        if obj is not None and self.has_change_permission(request, obj):
-            fields += ["reason", "loaded_at"]
-        return [(None, {"fields": fields})]
-
-    def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
-        self.save_through_services(
-            request,
-            obj,
-            form,
-            change,
-            fields=EDIT_FIELDS,
-            create=services.source_create,
-            update=lambda obj, **kw: services.source_update(source=obj, **kw),
-        )
+    claims_col = display.column(
+        "Claims made",
+        lambda source: display.count_link(
+            reverse("admin:claims_claim_changelist") + f"?claimant__id__exact={source.pk}",
+            source.claim_count,
+        ),
+        ordering="claim_count",
+    )
+    attributions_col = display.column(
+        "Attributed",
+        lambda source: display.count_link(
+            reverse("admin:claims_attribution_changelist")
+            + f"?source__id__exact={source.pk}&verification=all",
+            source.attribution_count,
+        ),
+        ordering="attribution_count",
+    )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
@@ -154,26 +131,14 @@ class SourceAdmin(DeskAdmin):
                 reason=form.cleaned_data.get("reason") or "Other names edited in the admin",
             )
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Source | None = None,
-    ) -> HttpResponse:
-        if obj is not None and obj.pk is not None:
-            context.update(
-                {
-                    "desk": True,
-                    "source": obj,
-                    "claim_count": Claim.objects.filter(claimant=obj).count(),
-                    "attribution_count": Attribution.objects.filter(source=obj).count(),
-                    "claims_url": reverse("admin:claims_claim_changelist")
-                    + f"?claimant__id__exact={obj.pk}",
-                    "attributions_url": reverse("admin:claims_attribution_changelist")
-                    + f"?source__id__exact={obj.pk}&verification=all",
-                }
-            )
-        return super().render_change_form(request, context, add, change, form_url, obj)
+    def page_context(self, request: HttpRequest, obj: Source) -> dict[str, Any]:
+        return {
+            "desk": True,
+            "source": obj,
+            "claim_count": Claim.objects.filter(claimant=obj).count(),
+            "attribution_count": Attribution.objects.filter(source=obj).count(),
+            "claims_url": reverse("admin:claims_claim_changelist")
+            + f"?claimant__id__exact={obj.pk}",
+            "attributions_url": reverse("admin:claims_attribution_changelist")
+            + f"?source__id__exact={obj.pk}&verification=all",
+        }

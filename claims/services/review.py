@@ -93,6 +93,10 @@ def claim_transition(
         current.published_at = timezone.now()
     elif action == "reopen":
         current.published_at = None
+    unassigned = current.assignee_id is None
+    if action == "start_review" and unassigned and by is not None and by.is_authenticated:
+        # Whoever starts the review of an unassigned claim has it ("Assigned to me").
+        current.assignee = by
     current.status = transition.target
     current.version += 1
     remember(current, by, reason)
