@@ -5,8 +5,10 @@ Run from the project root (PostgreSQL on 127.0.0.1:5432; Redis used when reachab
     .venv/bin/python bench/api.py            # 100,000 claims, 15 s per endpoint
     .venv/bin/python bench/api.py --quick    # 10,000 claims, 4 s per endpoint
 
-It builds a database of its own, ``verifier_bench`` (never the test or development
-one), fills it once with N claims about 500 events, each with three attributions
+It builds a database of its own, ``verifier_bench_api`` (never the test or development
+one, nor the conflict benchmark's ``verifier_bench``, which that benchmark empties;
+``BENCH_API_DATABASE`` names another), fills it once with N claims about 500 events,
+each with three attributions
 (kept for later runs with the same N), starts gunicorn with 2 sync workers in
 production settings (DEBUG off, token auth, throttling through Redis when it is up),
 and loads it from a second process on loopback: wrk when installed (Debian's ``wrk``),
@@ -46,9 +48,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH_DB = "verifier_bench"
+BENCH_DB = os.environ.get("BENCH_API_DATABASE", "verifier_bench_api")
 PG = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/14"  # not the tests' database (15)
+REDIS = "redis://127.0.0.1:6379/13"  # not the tests' (15) nor the conflict bench's (14)
 PORT = 8157
 
 

@@ -22,9 +22,6 @@ class ClaimsConfig(AppConfig):
 
         # After auth's own handler has made this app's permissions.
         post_migrate.connect(sync_roles_after_migrate, sender=self)
-        # The API caches permission sets; its signal handlers clear them on role
-        # changes made anywhere (a shell, a command), not only once the URLs load.
-        import claims.api.permissions  # noqa: F401
 
         # runserver's autoreloader starts the app twice; speak only in the serving child.
         if "runserver" in sys.argv and os.environ.get("RUN_MAIN") != "true":

@@ -7,13 +7,14 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from claims.api import permissions, views  # noqa: F401  (permissions: hears role changes)
+from claims.api import views
 from claims.api.errors import api_not_found
 
 app_name = "api"
 
 router = SimpleRouter(use_regex_path=False)
 router.register("events", views.EventViewSet, basename="event")
+router.register("events/<int:event_pk>/tolls", views.TollViewSet, basename="toll")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("attributions", views.AttributionViewSet, basename="attribution")
