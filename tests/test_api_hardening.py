@@ -137,6 +137,16 @@ def test_an_id_that_is_not_a_whole_number_is_refused(
     assert list(error(response)["fields"]) == ["source"]
 
 
+@pytest.mark.parametrize("bad", ["1.5", "1.0", "true", "1e0", "١"])
+def test_an_id_filter_that_is_not_a_whole_number_is_refused(
+    world: World, as_editor: APIClient, event_one: Event, bad: str
+) -> None:
+    for url in ("/api/claims/", "/api/attributions/", "/api/flags/"):
+        response = as_editor.get(f"{url}?event={bad}")
+        assert response.status_code == 400, url
+        assert list(error(response)["fields"]) == ["event"]
+
+
 def test_an_id_as_a_string_of_digits_is_accepted(world: World, as_editor: APIClient) -> None:
     response = as_editor.post(
         "/api/attributions/",

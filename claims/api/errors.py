@@ -4,10 +4,12 @@ Every error body is ``{"detail": str, "code": str}`` plus ``"fields": {name: [me
 when the request named something wrong. Service exceptions map to statuses here:
 
 - ``ValidationError`` (from a serializer or a service) -> 400, with the field names;
-- a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB) -> 413;
+- a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB) -> 413 (Django refuses to read
+  it, with ``RequestDataTooBig``: without this it was a 500);
 - ``PermissionDenied`` -> 403; not logged in -> 401 (``WWW-Authenticate: Token``);
 - ``StaleEdit`` (someone saved since your ``If-Match``) -> 412, with the current ``ETag``;
 - ``TransitionNotAllowed`` (the claim's state or the review rules forbid it) -> 409;
+- any other ``ServiceError`` -> 400 with code ``refused`` (a sentence, no field);
 - a write that collides with another one in the database -> 409;
 - anything unexpected -> 500, logged with its traceback, with no internals in the body.
 

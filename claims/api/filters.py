@@ -9,6 +9,7 @@ Python attribute).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,11 +46,24 @@ class KeywordNames(filters.FilterSet):
         return {cls.renamed.get(name, name): f for name, f in super().get_filters().items()}
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class WholeNumberField(forms.IntegerField):
+    """Digits only: Django's own reads "1.0" as 1, so ``?event=1.0`` named event 1."""
+
+    def to_python(self, value: Any) -> int | None:
+        text = "" if value is None else str(value).strip()
+        if text and not _DIGITS.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     """An object's id: a whole number in the database's range (else a 400 naming it)."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
