@@ -35,4 +35,7 @@ class RolePermissions(DjangoModelPermissions):
         action = getattr(view, "action", None)
         if action in action_permissions:
             return user.has_perms(action_permissions[action])
-        return super().has_permission(request, view)
+        # The permissions depend on the model alone (``view.queryset``), not on what the
+        # view reads (``get_queryset()``, which DRF's own check builds to find the model).
+        model = view.queryset.model
+        return user.has_perms(self.get_required_permissions(request.method, model))

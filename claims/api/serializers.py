@@ -331,10 +331,7 @@ class WriteSerializer(serializers.ModelSerializer):
     )
 
     def get_validators(self) -> list[Any]:
-        return []  # the services' model validation names the field
-
-    def get_unique_together_validators(self) -> list[Any]:
-        return []
+        return []  # uniqueness: the services' model validation names the field
 
 
 def optional(default: Any) -> dict[str, Any]:
