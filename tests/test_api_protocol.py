@@ -35,7 +35,7 @@ from test_api import (  # noqa: F401  (fixtures)
 
 from claims import services
 from claims.api import errors, throttling
-from claims.models import Attribution, Claim, ConflictFlag, Event, Source
+from claims.models import Attribution, Claim, ConflictFlag, Event, Source, SourceAlias
 
 
 # --- Authentication -------------------------------------------------------------------------
@@ -346,3 +346,11 @@ def test_schema_generation_has_no_warnings() -> None:
         stderr=err,
     )
     assert json.loads(out.getvalue())["info"]["title"] == "Verifier API"
+
+
+def test_a_source_shows_its_aliases(world: World, as_editor: APIClient) -> None:
+    SourceAlias.objects.create(source=world.jnim, name="Al Qaeda-linked group JNIM", key="aq jnim")
+    row = as_editor.get(f"/api/sources/{world.jnim.pk}/").json()
+    assert row["aliases"] == ["Al Qaeda-linked group JNIM"]
+    listed = as_editor.get("/api/sources/?kind=party").json()["results"]
+    assert [r["aliases"] for r in listed] == [["Al Qaeda-linked group JNIM"]]

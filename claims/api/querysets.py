@@ -1,10 +1,11 @@
 """What each resource reads: the relations its serializer follows, fetched up front.
 
 A page of claims is two queries whatever its size (the claims with their claimant and
-assignee joined, then all their attributions with their sources), the other lists
-one. ``rechecking`` (a change to the claim's event waits for its recheck) comes from
-the same row. Times people and imports set are read through ``readable_times``, so
-that one written out of Python's range shows as null instead of failing the page.
+assignee joined, then all their attributions with their sources), a page of sources
+two (their aliases), the other lists one. ``rechecking`` (a change to the claim's
+event waits for its recheck) comes from the same row. Times people and imports set are
+read through ``readable_times``, so that one written out of Python's range shows as
+null instead of failing the page.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def events() -> QuerySet[Event]:
 
 
 def sources() -> QuerySet[Source]:
-    return Source.objects.all()
+    return Source.objects.prefetch_related("aliases")
 
 
 def attributions() -> QuerySet[Attribution]:

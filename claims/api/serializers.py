@@ -94,11 +94,18 @@ class SourceSerializer(ReadSerializer):
     """Who speaks or publishes."""
 
     etag = ETagField()
+    aliases = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="name",
+        help_text='Other names the source goes by ("Al Qaeda-linked group JNIM" for JNIM): '
+        "importing an article matches claimants by name or alias.",
+    )
 
     class Meta:
         model = Source
         fields = [
-            "id", "etag", "name", "kind", "origin", "reliability", "url", "notes",
+            "id", "etag", "name", "kind", "origin", "reliability", "url", "notes", "aliases",
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields

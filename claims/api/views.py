@@ -187,7 +187,7 @@ class ClaimViewSet(EditMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: int | None = None) -> Response:
         claim = self.get_object()
-        data = self.validated(api.TransitionSerializer)
+        data = self.valid(api.TransitionSerializer, request)
         step = TRANSITIONS[data["action"]]
         if not request.user.has_perm(step.permission):
             raise PermissionDenied(f"Your role cannot take the step “{step.label}”.")
@@ -203,13 +203,12 @@ class ClaimViewSet(EditMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: int | None = None) -> Response:
         claim = self.get_object()
-        username = self.validated(api.AssignSerializer)["assignee"]
+        username = self.valid(api.AssignSerializer, request)["assignee"]
         assignee = None
         if username is not None:
-            users = get_user_model()._default_manager
-            assignee = users.filter(
-                **{get_user_model().USERNAME_FIELD: username}, is_active=True
-            ).first()
+            user_model = get_user_model()
+            active = user_model._default_manager.filter(is_active=True)
+            assignee = active.filter(**{user_model.USERNAME_FIELD: username}).first()
             if assignee is None:
                 raise DjangoValidationError({"assignee": f"There is no active user “{username}”."})
         return self.guarded(claim, services.claim_assign, assignee=assignee, by=request.user)
@@ -226,7 +225,7 @@ class ClaimViewSet(EditMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def credibility(self, request: Request, pk: int | None = None) -> Response:
         claim = self.get_object()
-        data = self.validated(api.CredibilitySerializer)
+        data = self.valid(api.CredibilitySerializer, request)
         return self.guarded(claim, services.claim_set_credibility, by=request.user, **data)
 
     @operation(
@@ -306,7 +305,7 @@ class AttributionViewSet(EditMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: int | None = None) -> Response:
         attribution = self.get_object()
-        data = self.validated(api.NoteSerializer)
+        data = self.valid(api.NoteSerializer, request)
         return self.guarded(attribution, services.attribution_verify, by=request.user, **data)
 
     @operation(
@@ -319,7 +318,7 @@ class AttributionViewSet(EditMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: int | None = None) -> Response:
         attribution = self.get_object()
-        data = self.validated(api.RejectSerializer)
+        data = self.valid(api.RejectSerializer, request)
         return self.guarded(attribution, services.attribution_reject, by=request.user, **data)
 
 
@@ -361,7 +360,7 @@ class FlagViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: int | None = None) -> Response:
         flag = self.get_object()
-        data = self.validated(api.ReasonSerializer)
+        data = self.valid(api.ReasonSerializer, request)
         return self.guarded(flag, services.flag_resolve, by=request.user, **data)
 
     @operation(
@@ -375,7 +374,7 @@ class FlagViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, pk: int | None = None) -> Response:
         flag = self.get_object()
-        data = self.validated(api.ReasonSerializer)
+        data = self.valid(api.ReasonSerializer, request)
         return self.guarded(flag, services.flag_dismiss, by=request.user, **data)
 
 
@@ -423,7 +422,7 @@ class TollViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: int | None = None, **kwargs: Any) -> Response:
         toll = self.get_object()
-        data = self.validated(api.NoteSerializer)
+        data = self.valid(api.NoteSerializer, request)
         return self.guarded(toll, services.toll_confirm, by=request.user, **data)
 
     @operation(
@@ -436,5 +435,5 @@ class TollViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def override(self, request: Request, pk: int | None = None, **kwargs: Any) -> Response:
         toll = self.get_object()
-        data = self.validated(api.TollOverrideSerializer)
+        data = self.valid(api.TollOverrideSerializer, request)
         return self.guarded(toll, services.toll_override, by=request.user, **data)
