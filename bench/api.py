@@ -5,9 +5,11 @@ Run from the project root (PostgreSQL on 127.0.0.1:5432; Redis used when reachab
     .venv/bin/python bench/api.py            # 100,000 claims, 15 s per endpoint
     .venv/bin/python bench/api.py --quick    # 10,000 claims, 4 s per endpoint
 
-It builds a database of its own, ``verifier_bench`` (never the test or development
-one), fills it once with N claims about 500 events, each with three attributions
-(kept for later runs with the same N), starts gunicorn with 2 sync workers in
+It builds a database of its own, ``verifier_bench_api`` (never the test or development
+one, nor the conflict benchmark's ``verifier_bench``, which that benchmark empties;
+``BENCH_API_DATABASE`` names another), fills it once with N claims about 500 events,
+each with three attributions (kept for later runs with the same N), starts gunicorn
+with 2 sync workers in
 production settings (DEBUG off, token auth, throttling through Redis when it is up),
 and loads it from a second process on loopback: wrk when installed (Debian's ``wrk``),
 else a Python client. Every endpoint is measured in the same server and run:
@@ -21,8 +23,9 @@ else a Python client. Every endpoint is measured in the same server and run:
   attributions ``ModelSerializer`` and no prefetching: what most Django APIs ship.
 
 It prints a markdown table with requests per second, p99 latency and each endpoint's
-throughput as a share of the two hello-world views, then the issue's targets: the list
-at least 20 % of hello-world and 3 times the plain DRF list, the detail at least 50 %.
+throughput as a share of the two hello-world views. The Django hello is the yardstick
+that does not move with the API's code: to compare two versions of the API, run this
+file from each checkout in turn and compare their "vs Django hello" columns.
 
 When gunicorn imports this file (``bench.api:application``) it is the server: the
 API's URLs plus the three comparison views above.
@@ -46,9 +49,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH_DB = "verifier_bench"
+BENCH_DB = os.environ.get("BENCH_API_DATABASE", "verifier_bench_api")
 PG = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/14"  # not the tests' database (15)
+REDIS = "redis://127.0.0.1:6379/13"  # not the tests' (15) nor the conflict bench's (14)
 PORT = 8157
 
 
@@ -156,6 +159,113 @@ def setup_django() -> None:
     django.setup()
 
 
+MEASURES = ["killed", "injured", "missing", "abducted"]
+GROUPS = ["soldiers", "civilians", "Wagner fighters", "police officers"]
+STATUSES = ["new", "in_review", "reviewed", "published"]
+
+
+def _claim(i: int, events: list[Any], sources: list[Any], now: Any) -> Any:
+    """The i-th bench claim, shaped as the services would make it."""
+    from claims.models import Claim
+
+    status = STATUSES[i % 4]
+    return Claim(
+        event=events[i % 500],
+        claimant=sources[i % 300],
+        text=f"Bench source {i % 300} says at least {i % 90 + 2} "
+        f"{GROUPS[i % 4]} were {MEASURES[i % 4]} in the attack.",
+        measure=MEASURES[i % 4],
+        group=GROUPS[(i // 4) % 4],
+        count_text=f"at least {i % 90 + 2}",
+        count_low=i % 90 + 2,
+        count_high=None,
+        count_qualifier="at_least",
+        made_at=now,
+        status=status,
+        verdict="" if status in ("new", "in_review") else "disputed",
+        published_at=now if status == "published" else None,
+    )
+
+
+def _attributions(claim: Any, sources: list[Any]) -> list[Any]:
+    """The claimant's own, a corroboration with a figure, a relay."""
+    from claims.models import Attribution
+
+    i = claim.pk
+    return [
+        Attribution(
+            claim=claim,
+            source_id=claim.claimant_id,
+            stance="asserts",
+            quote=claim.text,
+            url=f"https://example.org/statement/{i}",
+        ),
+        Attribution(
+            claim=claim,
+            source=sources[(i + 101) % 300],
+            stance="corroborates",
+            quote="A second account of the same attack, with its own figure.",
+            url=f"https://example.org/report/{i}",
+            count_text="several",
+            count_low=3,
+            count_high=9,
+            count_qualifier="vague",
+            verification="verified" if i % 2 else "unverified",
+        ),
+        Attribution(
+            claim=claim,
+            source=sources[(i + 202) % 300],
+            stance="relays",
+            quote="Reports the claimant's statement.",
+            url=f"https://example.org/wire/{i}",
+        ),
+    ]
+
+
+def _fill(claims: int) -> None:
+    """Replace the bench data with ``claims`` claims about 500 events."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from claims.models import Attribution, Claim, ConflictFlag, Event, Source
+
+    with transaction.atomic():
+        for model in (ConflictFlag, Attribution, Claim, Source, Event):
+            model.objects.all().delete()
+        now = timezone.now()
+        events = Event.objects.bulk_create(
+            Event(title=f"Bench incident {i}", place="Mopti region", country="Mali")
+            for i in range(500)
+        )
+        sources = Source.objects.bulk_create(
+            Source(
+                name=f"Bench source {i}",
+                kind="news_outlet" if i % 3 else "party",
+                origin=f"Origin {i % 120}",
+                reliability="BCDEF"[i % 5],
+            )
+            for i in range(300)
+        )
+        batch = 5000
+        for start in range(0, claims, batch):
+            rows = [
+                _claim(i, events, sources, now) for i in range(start, min(start + batch, claims))
+            ]
+            made = Claim.objects.bulk_create(rows)
+            Attribution.objects.bulk_create(a for c in made for a in _attributions(c, sources))
+        ConflictFlag.objects.bulk_create(
+            ConflictFlag(
+                event=event,
+                measure="killed",
+                group="soldiers",
+                fingerprint="bench",
+                explanation="Counts for killed soldiers disagree.",
+                sides=[{"key": "claim:1", "speaker": "Origin 1", "low": 2, "high": None}],
+            )
+            for event in events[:100]
+        )
+
+
 def seed(claims: int, *, force: bool) -> tuple[str, int]:
     """Fill the bench database with ``claims`` claims (once); return a token and a claim id.
 
@@ -166,103 +276,16 @@ def seed(claims: int, *, force: bool) -> tuple[str, int]:
     """
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.utils import timezone
+    from django.db import connection
     from knox.models import AuthToken
 
-    from claims.models import Attribution, Claim, ConflictFlag, Event, Source
+    from claims.models import Claim
 
     call_command("migrate", verbosity=0)
     if force or Claim.objects.count() != claims:
         print(f"Seeding {claims:,} claims into {BENCH_DB} (once; later runs reuse them)...")
         started = time.perf_counter()
-        with transaction.atomic():
-            for model in (ConflictFlag, Attribution, Claim, Source, Event):
-                model.objects.all().delete()
-            now = timezone.now()
-            events = Event.objects.bulk_create(
-                Event(title=f"Bench incident {i}", place="Mopti region", country="Mali")
-                for i in range(500)
-            )
-            sources = Source.objects.bulk_create(
-                Source(
-                    name=f"Bench source {i}",
-                    kind="news_outlet" if i % 3 else "party",
-                    origin=f"Origin {i % 120}",
-                    reliability="BCDEF"[i % 5],
-                )
-                for i in range(300)
-            )
-            measures = ["killed", "injured", "missing", "abducted"]
-            groups = ["soldiers", "civilians", "Wagner fighters", "police officers"]
-            statuses = ["new", "in_review", "reviewed", "published"]
-            batch = 5000
-            for start in range(0, claims, batch):
-                rows = []
-                for i in range(start, min(start + batch, claims)):
-                    status = statuses[i % 4]
-                    rows.append(
-                        Claim(
-                            event=events[i % 500],
-                            claimant=sources[i % 300],
-                            text=f"Bench source {i % 300} says at least {i % 90 + 2} "
-                            f"{groups[i % 4]} were {measures[i % 4]} in the attack.",
-                            measure=measures[i % 4],
-                            group=groups[(i // 4) % 4],
-                            count_text=f"at least {i % 90 + 2}",
-                            count_low=i % 90 + 2,
-                            count_high=None,
-                            count_qualifier="at_least",
-                            made_at=now,
-                            status=status,
-                            verdict="" if status in ("new", "in_review") else "disputed",
-                            published_at=now if status == "published" else None,
-                        )
-                    )
-                made = Claim.objects.bulk_create(rows)
-                attributions = []
-                for claim in made:
-                    i = claim.pk
-                    attributions += [
-                        Attribution(
-                            claim=claim,
-                            source_id=claim.claimant_id,
-                            stance="asserts",
-                            quote=claim.text,
-                            url=f"https://example.org/statement/{i}",
-                        ),
-                        Attribution(
-                            claim=claim,
-                            source=sources[(i + 101) % 300],
-                            stance="corroborates",
-                            quote="A second account of the same attack, with its own figure.",
-                            url=f"https://example.org/report/{i}",
-                            count_text="several",
-                            count_low=3,
-                            count_high=9,
-                            count_qualifier="vague",
-                            verification="verified" if i % 2 else "unverified",
-                        ),
-                        Attribution(
-                            claim=claim,
-                            source=sources[(i + 202) % 300],
-                            stance="relays",
-                            quote="Reports the claimant's statement.",
-                            url=f"https://example.org/wire/{i}",
-                        ),
-                    ]
-                Attribution.objects.bulk_create(attributions)
-            ConflictFlag.objects.bulk_create(
-                ConflictFlag(
-                    event=event,
-                    measure="killed",
-                    group="soldiers",
-                    fingerprint="bench",
-                    explanation="Counts for killed soldiers disagree.",
-                    sides=[{"key": "claim:1", "speaker": "Origin 1", "low": 2, "high": None}],
-                )
-                for event in events[:100]
-            )
+        _fill(claims)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"Seeded in {time.perf_counter() - started:.0f} s.")
@@ -374,6 +397,68 @@ def run_python(port: int, url: str, token: str, seconds: float, connections: int
 
 
 # --- Main ------------------------------------------------------------------------------------
+def measure(
+    endpoints: list[tuple[str, str]], token: str, load: Any, seconds: float, connections: int
+) -> dict[str, Result]:
+    """Each endpoint's median over rounds, against one gunicorn started for the run.
+
+    Rounds, each endpoint in turn: other work on the machine then weighs on every
+    endpoint alike instead of on whichever ran at the time.
+    """
+    port = free_port(PORT)
+    log = ROOT / "test-artifacts" / "bench-api-gunicorn.log"
+    log.parent.mkdir(exist_ok=True)
+    server = start_server(port, log)
+    rounds = 3
+    runs: dict[str, list[Result]] = {name: [] for name, _ in endpoints}
+    try:
+        for _, url in endpoints:
+            status, body = get(port, url, token)
+            if status != 200:
+                raise SystemExit(f"{url} answered {status}: {body[:300]!r}")
+            load(port, url, token, 1.0, connections)  # warm up
+        for _ in range(rounds):
+            for name, url in endpoints:
+                result = load(port, url, token, seconds / rounds, connections)
+                if result.errors:
+                    raise SystemExit(f"{url}: {result.errors} failed requests; see {log}")
+                runs[name].append(result)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=20)
+    return {
+        name: Result(
+            name,
+            parts[0].url,
+            statistics.median(r.requests_per_second for r in parts),
+            statistics.median(r.p99_ms for r in parts),
+            0,
+        )
+        for name, parts in runs.items()
+    }
+
+
+def report(results: dict[str, Result], heading: str) -> None:
+    django_hello = results["django hello"].requests_per_second
+    drf_hello = results["drf hello"].requests_per_second
+    print(f"\n{heading}\n")
+    print("| endpoint | req/s | p99 ms | vs Django hello | vs DRF hello |")
+    print("|---|---:|---:|---:|---:|")
+    for r in results.values():
+        rps = r.requests_per_second
+        print(
+            f"| {r.name} | {rps:,.0f} | {r.p99_ms:.1f} | "
+            f"{rps / django_hello:.1%} | {rps / drf_hello:.1%} |"
+        )
+    listing = results["claims list (50 + attributions)"].requests_per_second
+    detail = results["claim detail"].requests_per_second
+    plain = results["plain DRF list (same page)"].requests_per_second
+    print(
+        f"\nThe list is {listing / plain:.1f}x the plain DRF list and {listing / drf_hello:.0%} "
+        f"of the authenticated DRF hello; the detail {detail / drf_hello:.0%} of it."
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10,000 claims, 4 s per endpoint")
@@ -400,69 +485,13 @@ def main() -> int:
         ("claim detail", f"/api/claims/{claim_id}/"),
         ("plain DRF list (same page)", "/bench/plain-claims/?limit=50"),
     ]
-    port = free_port(PORT)
-    log = ROOT / "test-artifacts" / "bench-api-gunicorn.log"
-    log.parent.mkdir(exist_ok=True)
-    server = start_server(port, log)
-    # Rounds, each endpoint in turn, and the median per endpoint: other work on the machine
-    # then weighs on every endpoint alike instead of on whichever ran at the time.
-    rounds = 3
-    runs: dict[str, list[Result]] = {name: [] for name, _ in endpoints}
-    try:
-        for _, url in endpoints:
-            status, body = get(port, url, token)
-            if status != 200:
-                raise SystemExit(f"{url} answered {status}: {body[:300]!r}")
-            load(port, url, token, 1.0, args.connections)  # warm up
-        for _ in range(rounds):
-            for name, url in endpoints:
-                result = load(port, url, token, seconds / rounds, args.connections)
-                if result.errors:
-                    raise SystemExit(f"{url}: {result.errors} failed requests; see {log}")
-                runs[name].append(result)
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=20)
-    results = {
-        name: Result(
-            name,
-            parts[0].url,
-            statistics.median(r.requests_per_second for r in parts),
-            statistics.median(r.p99_ms for r in parts),
-            0,
-        )
-        for name, parts in runs.items()
-    }
-
-    django_hello = results["django hello"].requests_per_second
-    drf_hello = results["drf hello"].requests_per_second
-    print(
-        f"\n{claims:,} claims on PostgreSQL, gunicorn 2 sync workers, {client}, "
-        f"{args.connections} connections, {seconds:.0f} s per endpoint in {rounds} rounds "
-        f"(medians), {os.cpu_count()} CPUs shared by server, database and client.\n"
+    results = measure(endpoints, token, load, seconds, args.connections)
+    report(
+        results,
+        f"{claims:,} claims on PostgreSQL, gunicorn 2 sync workers, {client}, "
+        f"{args.connections} connections, {seconds:.0f} s per endpoint in 3 rounds "
+        f"(medians), {os.cpu_count()} CPUs shared by server, database and client.",
     )
-    print("| endpoint | req/s | p99 ms | vs Django hello | vs DRF hello |")
-    print("|---|---:|---:|---:|---:|")
-    for r in results.values():
-        rps = r.requests_per_second
-        print(
-            f"| {r.name} | {rps:,.0f} | {r.p99_ms:.1f} | "
-            f"{rps / django_hello:.0%} | {rps / drf_hello:.0%} |"
-        )
-    listing = results["claims list (50 + attributions)"].requests_per_second
-    detail = results["claim detail"].requests_per_second
-    plain = results["plain DRF list (same page)"].requests_per_second
-    print("\nTargets (throughput, hello-world = the authenticated DRF hello):")
-    checks = [
-        ("list >= 20 % of hello-world", listing / drf_hello, 0.20),
-        ("list >= 3x the plain DRF list", listing / plain, 3.0),
-        ("detail >= 50 % of hello-world", detail / drf_hello, 0.50),
-    ]
-    for label, value, target in checks:
-        verdict = "met" if value >= target else "MISSED"
-        shown = f"{value:.1f}x" if target > 1 else f"{value:.0%}"
-        print(f"- {label}: {shown} ({verdict})")
-    print(f"- for reference, the list vs the Django hello: {listing / django_hello:.0%}")
     return 0
 
 

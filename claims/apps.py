@@ -23,9 +23,6 @@ class ClaimsConfig(AppConfig):
 
         # After auth's own handler has made this app's permissions.
         post_migrate.connect(sync_roles_after_migrate, sender=self)
-        # The API caches permission sets; its signal handlers clear them on role
-        # changes made anywhere (a shell, a command), not only once the URLs load.
-        import claims.api.permissions  # noqa: F401
 
         # Services queue tasks by name (claims.queueing), never importing them: every
         # process that may queue one must know it.

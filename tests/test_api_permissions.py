@@ -21,7 +21,7 @@ from test_api import api_settings, client_for  # noqa: F401  (an autouse fixture
 
 from claims import services
 from claims.api.etags import etag_for
-from claims.models import Attribution, Claim, ConflictFlag, Event, Source
+from claims.models import Attribution, Claim, ConflictFlag, Event, Source, Toll
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 E, EF = "editor", "editor factchecker"
@@ -30,12 +30,13 @@ E, EF = "editor", "editor factchecker"
 @dataclass
 class Endpoint:
     name: str
-    path: str  # "{id}" is the pk of ``target``
+    path: str  # "{id}" is the pk of ``target``, "{event}" the event's
     offers: dict[str, tuple[int, str]]  # method -> (success status, roles that succeed)
     target: str = ""  # which of make_objects() the path names
 
     def url(self, objects: dict[str, Any]) -> str:
-        return self.path.format(id=objects[self.target].pk) if self.target else self.path
+        target = objects[self.target].pk if self.target else None
+        return self.path.format(id=target, event=objects["event"].pk)
 
 
 TABLE = [
@@ -66,6 +67,7 @@ TABLE = [
     Endpoint("claim publish", "/api/claims/{id}/transition/", {"POST": (200, E)}, "reviewed"),
     Endpoint("claim reopen", "/api/claims/{id}/transition/", {"POST": (200, E)}, "published"),
     Endpoint("claim assign", "/api/claims/{id}/assign/", {"POST": (200, EF)}, "new"),
+    Endpoint("claim credibility", "/api/claims/{id}/credibility/", {"POST": (200, E)}, "new"),
     Endpoint("claim claimreview", "/api/claims/{id}/claimreview/", {"GET": (200, EF)}, "published"),
     Endpoint("attributions", "/api/attributions/", {"GET": (200, EF), "POST": (201, EF)}),
     Endpoint(
@@ -90,6 +92,12 @@ TABLE = [
     Endpoint("flag", "/api/flags/{id}/", {"GET": (200, EF)}, "flag"),
     Endpoint("flag resolve", "/api/flags/{id}/resolve/", {"POST": (200, E)}, "flag"),
     Endpoint("flag dismiss", "/api/flags/{id}/dismiss/", {"POST": (200, E)}, "flag"),
+    Endpoint("tolls", "/api/events/{event}/tolls/", {"GET": (200, EF)}),
+    Endpoint("toll", "/api/events/{event}/tolls/{id}/", {"GET": (200, EF)}, "toll"),
+    Endpoint("toll confirm", "/api/events/{event}/tolls/{id}/confirm/", {"POST": (200, E)}, "toll"),
+    Endpoint(
+        "toll override", "/api/events/{event}/tolls/{id}/override/", {"POST": (200, E)}, "toll"
+    ),
 ]
 ROLES = ["anonymous", "outsider", "factchecker", "editor"]
 
@@ -133,6 +141,18 @@ def make_objects() -> dict[str, Any]:
         explanation="Six against two.",
         fingerprint="x",
     )
+    toll = Toll.objects.create(
+        event=event,
+        measure="killed",
+        group="security_forces",
+        group_label="soldiers",
+        group_class="security_forces",
+        low=6,
+        best=6,
+        high=6,
+        basis={"low": [new.pk], "best": [new.pk], "high": [new.pk], "candidates": []},
+        method="One origin's current figure.",
+    )
     # Writes mark events for a recheck; start clean so that asking for one shows.
     Event.objects.update(needs_recheck_since=None)
     return {
@@ -145,6 +165,7 @@ def make_objects() -> dict[str, Any]:
         "published": published,
         "attribution": attribution,
         "flag": flag,
+        "toll": toll,
     }
 
 
@@ -180,6 +201,7 @@ def body(endpoint: str, method: str, objects: dict[str, Any]) -> dict[str, Any]:
         ("claim publish", "POST"): {"action": "publish"},
         ("claim reopen", "POST"): {"action": "reopen"},
         ("claim assign", "POST"): {"assignee": "editor"},
+        ("claim credibility", "POST"): {"credibility": 2, "reason": "Two officials on record"},
         ("attributions", "POST"): {**attribution_body, "claim": objects["in_review"].pk},
         ("attribution", "PUT"): attribution_body,
         ("attribution", "PATCH"): {"quote": "New quote"},
@@ -187,6 +209,8 @@ def body(endpoint: str, method: str, objects: dict[str, Any]) -> dict[str, Any]:
         ("attribution reject", "POST"): {"note": "Another attack"},
         ("flag resolve", "POST"): {"reason": "One figure was wrong"},
         ("flag dismiss", "POST"): {"reason": "Different attacks"},
+        ("toll confirm", "POST"): {"note": "Checked"},
+        ("toll override", "POST"): {"low": 5, "best": 6, "high": 8, "reason": "A later count"},
     }
     return bodies.get((endpoint, method), {})
 
@@ -241,7 +265,7 @@ def check_cell(
 def _snapshot() -> list[Any]:
     """Every row's last change, to see whether a request wrote anything."""
     rows: list[Any] = []
-    for model in (Event, Source, Claim, ConflictFlag):
+    for model in (Event, Source, Claim, ConflictFlag, Toll):
         rows += list(model.objects.order_by("pk").values_list("pk", "updated_at"))
     rows += list(Event.objects.order_by("pk").values_list("needs_recheck_since"))
     rows += list(Attribution.objects.order_by("pk").values_list("pk", "version"))

@@ -344,20 +344,21 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 REST_FRAMEWORK = {
     # Knox first: an anonymous request gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "claims.api.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.RolePermissions"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's, with JSON nested too deep for Python answered as a 400.
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
-        "claims.api.filters.FilterBackend",
+        "django_filters.rest_framework.DjangoFilterBackend",
         "claims.api.filters.StableOrdering",
     ],
     "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.KeysetPages",
     "PAGE_SIZE": 50,
-    # Per user, counted in the cache: Redis when REDIS_URL is set.
+    # DRF's per-user throttle, counted in the cache (Redis when REDIS_URL is set).
     "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "2000/minute")},
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",

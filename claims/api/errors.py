@@ -4,19 +4,18 @@ Every error body is ``{"detail": str, "code": str}`` plus ``"fields": {name: [me
 when the request named something wrong. Service exceptions map to statuses here:
 
 - ``ValidationError`` (from a serializer or a service) -> 400, with the field names;
+- a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB) -> 413 (Django refuses to read
+  it, with ``RequestDataTooBig``: without this it was a 500);
 - ``PermissionDenied`` -> 403; not logged in -> 401 (``WWW-Authenticate: Token``);
 - ``StaleEdit`` (someone saved since your ``If-Match``) -> 412, with the current ``ETag``;
 - ``TransitionNotAllowed`` (the claim's state or the review rules forbid it) -> 409;
+- any other ``ServiceError`` -> 400 with code ``refused`` (a sentence, no field);
 - a write that collides with another one in the database -> 409;
-- a body over DATA_UPLOAD_MAX_MEMORY_SIZE -> 413;
 - anything unexpected -> 500, logged with its traceback, with no internals in the body.
 
-Django's own 400, 404 and 500 pages become JSON for paths under /api/ through
-``bad_request``, ``page_not_found`` and ``server_error`` (``handler400`` ... in
-verifier/urls.py) and through ``api_not_found``, the API's catch-all route, which also
-covers DEBUG mode. A body too large to read (over DATA_UPLOAD_MAX_MEMORY_SIZE) is a 413
-that says so, before any CSRF check could turn it into a bare "400 Bad Request"; on the
-admin's "Import article" page, the page itself says it.
+Django's own 404 and 500 pages become JSON for paths under /api/ through
+``page_not_found`` and ``server_error`` (``handler404``/``handler500`` in verifier/urls.py)
+and through ``api_not_found``, the API's catch-all route, which also covers DEBUG mode.
 """
 
 from __future__ import annotations
@@ -39,6 +38,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from claims.api.etags import PreconditionFailed, etag_for
 from claims.services import ServiceError, StaleEdit, TransitionNotAllowed
 
 logger = logging.getLogger("django.request")
@@ -46,26 +46,13 @@ logger = logging.getLogger("django.request")
 API_PREFIX = "/api/"
 
 
-class PreconditionRequired(exceptions.APIException):
-    status_code = 428
-    default_detail = (
-        "Send If-Match with the ETag you last read (GET the object first): writes are "
-        "refused without it so that nobody overwrites a change they have not seen."
-    )
-    default_code = "if_match_required"
+TOO_LARGE = "The request body is larger than the API accepts (2.5 MB). Nothing was saved."
 
 
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = (
-        "If-Match does not match the current ETag: the object changed since you read it. "
-        "Nothing was saved: GET it again and reapply your change."
-    )
-    default_code = "stale"
-
-    def __init__(self, detail: str | None = None, *, etag: str | None = None) -> None:
-        super().__init__(detail)
-        self.etag = etag
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = TOO_LARGE
+    default_code = "too_large"
 
 
 def _messages(value: Any) -> list[str]:
@@ -100,46 +87,56 @@ def _error(detail: str, code: str, **extra: Any) -> dict[str, Any]:
     return {"detail": detail, "code": code, **extra}
 
 
-COLLISION = (
-    "This collides with a change saved at the same moment (for example the same name "
-    "twice). Nothing was saved: reload and try again."
-)
-TOO_LARGE = "The request is too large to read: send less at once. Nothing was saved."
+class Refused(exceptions.APIException):
+    """400 for a ``ServiceError``: a sentence about the whole request, no field named."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "refused"
+
+
+class Conflict(exceptions.APIException):
+    """409: the claim's state or the rules forbid the step, or a concurrent write won."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = (
+        "This collides with a change saved at the same moment (for example the same "
+        "name twice). Nothing was saved: reload and try again."
+    )
+    default_code = "conflict"
+
+
+def as_api_exception(exc: Exception) -> exceptions.APIException | None:
+    """The API's answer to an exception from a view, a serializer or a service; None
+    for an unexpected one (a 500)."""
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    if isinstance(exc, Http404):
+        return exceptions.NotFound(*exc.args)
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(*exc.args)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        return exceptions.ValidationError(detail)
+    if isinstance(exc, RequestDataTooBig):
+        return TooLarge()
+    if isinstance(exc, StaleEdit):
+        return PreconditionFailed(str(exc), etag=etag_for(exc.obj))
+    if isinstance(exc, TransitionNotAllowed):
+        return Conflict(str(exc), code="transition_not_allowed")
+    if isinstance(exc, ServiceError):
+        return Refused(str(exc))
+    if isinstance(exc, IntegrityError):
+        # The services validate first; this is a concurrent write that got there first.
+        logger.warning("API write refused by the database: %s", exc)
+        return Conflict()
+    return None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every exception raised in an API view becomes JSON."""
-    headers: dict[str, str] = {}
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound(*exc.args)
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(*exc.args)
-    elif isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        exc = exceptions.ValidationError(detail)
-    elif isinstance(exc, StaleEdit):
-        from claims.api.etags import etag_for  # here: etags imports this module
-
-        headers["ETag"] = etag_for(exc.obj)
-        exc = PreconditionFailed(str(exc))
-    elif isinstance(exc, PreconditionFailed) and exc.etag:
-        headers["ETag"] = exc.etag
-    elif isinstance(exc, RequestDataTooBig):
-        return Response(_error(TOO_LARGE, "too_large"), status=413)
-    elif isinstance(exc, TransitionNotAllowed):
-        set_rollback()
-        return Response(_error(str(exc), "transition_not_allowed"), status=status.HTTP_409_CONFLICT)
-    elif isinstance(exc, ServiceError):
-        set_rollback()
-        return Response(_error(str(exc), "refused"), status=status.HTTP_400_BAD_REQUEST)
-    elif isinstance(exc, IntegrityError):
-        # The services validate first; this is a concurrent write that got there first.
-        set_rollback()
-        logger.warning("API write refused by the database: %s", exc)
-        return Response(_error(COLLISION, "conflict"), status=status.HTTP_409_CONFLICT)
-
-    response = drf_exception_handler(exc, context)
-    if response is None or not isinstance(exc, exceptions.APIException):
+    api_exc = as_api_exception(exc)
+    response = drf_exception_handler(api_exc, context) if api_exc is not None else None
+    if api_exc is None or response is None:
         request = context.get("request")
         logger.error(
             "Internal Server Error: %s",
@@ -152,17 +149,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             _error("Server error: the team has been told. Nothing was saved.", "error"),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
-
-    if isinstance(exc, exceptions.ValidationError):
-        fields = field_errors(exc.detail)
+    if isinstance(api_exc, exceptions.ValidationError):
+        fields = field_errors(api_exc.detail)
         response.data = _error(_summary(fields), "invalid", fields=fields)
     else:
-        detail = exc.detail
-        code = exc.get_codes() if not isinstance(detail, (list, dict)) else exc.default_code
-        response.data = _error(str(detail), str(code))
-    for name, value in headers.items():
-        response[name] = value
+        response.data = _error(_text(api_exc.detail), _code(api_exc))
+    if isinstance(api_exc, PreconditionFailed):
+        response["ETag"] = api_exc.etag
     return response
+
+
+def _text(detail: Any) -> str:
+    if isinstance(detail, list) and len(detail) == 1:
+        return str(detail[0])
+    return str(detail)
+
+
+def _code(exc: exceptions.APIException) -> str:
+    codes = exc.get_codes()
+    while isinstance(codes, list) and len(codes) == 1:
+        codes = codes[0]
+    return codes if isinstance(codes, str) else exc.default_code
 
 
 # --- Outside DRF views: Django's handlers and the API's catch-all ---------------------------

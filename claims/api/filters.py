@@ -2,11 +2,14 @@
 
 Ids are plain integer filters (an unknown id gives an empty page, not an extra query
 to check it exists); groups compare as the conflict rules do (case and spacing do
-not matter); ``updated_since`` serves integrations that sync what changed.
+not matter); ``updated_since`` serves integrations that sync what changed. The group's
+class is ``?class=``, as the JSON names it (``KeywordNames``: ``class`` cannot be a
+Python attribute).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
+from claims.api.fields import MAX_ID
 from claims.models import (
     Attribution,
     Claim,
@@ -31,14 +35,35 @@ from claims.models import (
     Toll,
 )
 
-MAX_ID = 2**63 - 1  # the database's id range: beyond it the database itself would fail
+
+class KeywordNames(filters.FilterSet):
+    """Query parameters named ``class``: declared as ``group_class``, renamed here."""
+
+    renamed = {"group_class": "class"}
+
+    @classmethod
+    def get_filters(cls) -> dict[str, filters.Filter]:  # type: ignore[override]
+        return {cls.renamed.get(name, name): f for name, f in super().get_filters().items()}
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class WholeNumberField(forms.IntegerField):
+    """Digits only: Django's own reads "1.0" as 1, so ``?event=1.0`` named event 1."""
+
+    def to_python(self, value: Any) -> int | None:
+        text = "" if value is None else str(value).strip()
+        if text and not _DIGITS.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     """An object's id: a whole number in the database's range (else a 400 naming it)."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
@@ -108,16 +133,20 @@ class SourceFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class ClaimFilter(filters.FilterSet):
+def _group_class(**kwargs: Any) -> filters.ChoiceFilter:
+    return filters.ChoiceFilter(
+        field_name="group_class", choices=GroupClass.choices, label="The group's class.", **kwargs
+    )
+
+
+class ClaimFilter(KeywordNames):
     status = filters.ChoiceFilter(choices=Claim.Status.choices)
     verdict = filters.ChoiceFilter(choices=[c for c in Claim.Verdict.choices if c[0]])
     event = IdFilter(field_name="event_id", label="An event's id.")
     claimant = IdFilter(field_name="claimant_id", label="The claimant's (a source's) id.")
     measure = filters.ChoiceFilter(choices=Measure.choices)
     group = filters.CharFilter(method="filter_group", label="Who was counted (any case).")
-    group_class = filters.ChoiceFilter(
-        field_name="group_class", choices=GroupClass.choices, label="The counted group's class."
-    )
+    group_class = _group_class()
     assignee = filters.CharFilter(field_name="assignee__username", label="A username.")
     corroboration = filters.ChoiceFilter(
         choices=Corroboration.choices, label="The derived corroboration status."
@@ -158,12 +187,12 @@ class AttributionFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class FlagFilter(filters.FilterSet):
+class FlagFilter(KeywordNames):
     status = filters.ChoiceFilter(choices=ConflictFlag.Status.choices)
     event = IdFilter(field_name="event_id", label="An event's id.")
     measure = filters.ChoiceFilter(choices=Measure.choices)
     group = filters.CharFilter(method="filter_group", label="The counted group as written.")
-    group_class = filters.ChoiceFilter(choices=GroupClass.choices, label="The group's class.")
+    group_class = _group_class()
     updated_since = _updated_since()
 
     class Meta:
@@ -176,27 +205,14 @@ class FlagFilter(filters.FilterSet):
         return queryset.filter(group_label__iexact=_spaces(value))
 
 
-class TollFilter(filters.FilterSet):
+class TollFilter(KeywordNames):
     measure = filters.ChoiceFilter(choices=Measure.choices)
-    group_class = filters.ChoiceFilter(choices=GroupClass.choices, label="The group's class.")
+    group_class = _group_class()
     confirmed = YesNoFilter()
 
     class Meta:
         model = Toll
         fields: list[str] = []
-
-
-class FilterBackend(filters.DjangoFilterBackend):
-    """django-filter, not even instantiated when the request names none of the filters
-    (a FilterSet deep-copies all its filters for every request)."""
-
-    def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
-        filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None and not any(
-            name in request.query_params for name in filterset_class.base_filters
-        ):
-            return queryset
-        return super().filter_queryset(request, queryset, view)
 
 
 class StableOrdering(OrderingFilter):

@@ -21,7 +21,6 @@ from rest_framework.response import Response
 
 from claims import services
 from claims.api.schema import operation
-from claims.api.serializers import _Out
 from claims.api.views import ApiViewSet
 from claims.extraction import (
     MAX_ARTICLE_CHARS,
@@ -100,7 +99,7 @@ class SaveIn(serializers.Serializer):
 
 
 # --- Output ----------------------------------------------------------------------------------
-class ClaimDraftOut(_Out):
+class ClaimDraftOut(serializers.Serializer):
     claimant = serializers.CharField()
     claimant_kind = serializers.ChoiceField(Source.Kind.choices)
     source = serializers.IntegerField(allow_null=True, help_text="The existing source matched.")
@@ -121,7 +120,7 @@ class ClaimDraftOut(_Out):
     )
 
 
-class EventDraftOut(_Out):
+class EventDraftOut(serializers.Serializer):
     title = serializers.CharField()
     date = serializers.DateField(allow_null=True)
     date_end = serializers.DateField(allow_null=True)
@@ -133,11 +132,11 @@ class EventDraftOut(_Out):
     claims = ClaimDraftOut(many=True)
 
 
-class PreviewOut(_Out):
+class PreviewOut(serializers.Serializer):
     events = EventDraftOut(many=True)
 
 
-class SavedOut(_Out):
+class SavedOut(serializers.Serializer):
     summary = serializers.CharField()
     events = serializers.ListField(child=serializers.IntegerField())
     events_created = serializers.ListField(child=serializers.IntegerField())

@@ -14,9 +14,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -24,24 +26,58 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from claims.api.fields import MAX_ID
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
 def _encode(value: Any, pk: int) -> str:
-    raw = json.dumps([value.isoformat() if hasattr(value, "isoformat") else value, pk])
+    raw = json.dumps([value.isoformat() if isinstance(value, datetime) else value, pk])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity: never in a cursor of ours
+
+
 def _decode(cursor: str) -> tuple[Any, int]:
+    """(sort value, id) from a cursor this API made; 400 for anything else."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value, pk = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError) as exc:
+        pair = json.loads(raw, parse_constant=_refuse_constant)
+    except (binascii.Error, ValueError, RecursionError) as exc:
         raise _invalid() from exc
-    if not isinstance(pk, int) or isinstance(pk, bool):
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise _invalid()
+    value, pk = pair
+    if type(pk) is not int or not 1 <= pk <= MAX_ID:
         raise _invalid()
     return value, pk
+
+
+def _sort_value(field: models.Field[Any, Any], value: Any) -> Any:
+    """The cursor's sort value as the field holds it, within the column's range.
+
+    Cursors are made from stored rows, so a value of the wrong type or out of range
+    (an id past 2**63, a count past 2**31, a time whose UTC is past year 9999) was
+    made up: refused here, before the database would fail on it.
+    """
+    expected = int if isinstance(field, models.IntegerField) else str
+    if type(value) is not expected:
+        raise _invalid()
+    try:
+        value = field.to_python(value)
+        field.run_validators(value)
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise _invalid()
+            value = value.astimezone(UTC)
+    except (DjangoValidationError, ValueError, OverflowError) as exc:
+        raise _invalid() from exc
+    if value is None:
+        raise _invalid()
+    return value
 
 
 def _invalid() -> ValidationError:
@@ -72,8 +108,7 @@ class KeysetPages(BasePagination):
     def page_queryset(self, queryset: QuerySet[Any], request: Request) -> QuerySet[Any]:
         """The rows after the cursor, one more than a page (to tell whether there is a next).
 
-        ``queryset`` is ordered by (field, id), see above. Still lazy: the claims list
-        reads only the ids from it.
+        ``queryset`` is ordered by (field, id), see above.
         """
         self.request = request
         self.limit = self.get_limit(request)
@@ -87,17 +122,11 @@ class KeysetPages(BasePagination):
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor:
             value, pk = _decode(cursor)
-            if self.field != "id":
-                try:
-                    value = queryset.model._meta.get_field(self.field).to_python(value)
-                except DjangoValidationError as exc:
-                    raise _invalid() from exc
-                if value is None:
-                    raise _invalid()
             after = "lt" if descending else "gt"
             if self.field == "id":
                 queryset = queryset.filter(**{f"id__{after}": pk})
             else:
+                value = _sort_value(queryset.model._meta.get_field(self.field), value)
                 queryset = queryset.filter(
                     Q(**{f"{self.field}__{after}": value})
                     | Q(**{self.field: value, f"id__{after}": pk})
@@ -105,15 +134,14 @@ class KeysetPages(BasePagination):
         return queryset[: self.limit + 1]
 
     def close_page(self, rows: list[Any]) -> list[Any]:
-        """The page from ``page_queryset``'s rows (dicts or objects); sets the next link."""
+        """The page from ``page_queryset``'s rows; sets the next link."""
         page = rows[: self.limit]
         self.next_url = None
         if len(rows) > self.limit:
             last = page[-1]
-            row = last if isinstance(last, dict) else vars(last)
             url = self.request.build_absolute_uri()
             self.next_url = replace_query_param(
-                url, self.cursor_query_param, _encode(row[self.field], int(row["id"]))
+                url, self.cursor_query_param, _encode(getattr(last, self.field), last.pk)
             )
         return page
 

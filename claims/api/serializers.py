@@ -1,464 +1,417 @@
-"""What the API reads and writes.
+"""What the API reads and writes: DRF serializers, one per resource and direction.
 
-Input serializers (``*Write``) check types, choices and lengths; the services then
-apply the domain's rules (count phrases, review guards, uniqueness) and their
-``ValidationError`` comes back as a 400 naming the field.
+Reading: a ``ModelSerializer`` per resource renders each object from a queryset that
+selects and prefetches every relation it follows (``claims.api.querysets``), so a
+page costs a fixed number of queries. Corroboration, credibility and the group's
+class are the ones the recheck stored (``claims.analysis``); ``rechecking`` says that
+a recheck is pending and they may be about to change.
 
-Output serializers (``*Out``) declare every field for the OpenAPI schema, but render
-through plain functions (``claim_data`` ...) that read attributes straight off
-rows fetched with their relations. DRF's field-by-field rendering costs most of a
-list request's time (the benchmark in bench/api.py measures it); a page of 50
-claims with their attributions is over 2,000 fields. The schemathesis test checks
-that what these functions return matches the declared schema.
+Writing: a ``ModelSerializer`` per resource checks types, choices and lengths; the
+view then calls one service with ``validated_data`` (never ``save()``), which applies
+the domain's rules (count phrases, review guards, uniqueness) and whose
+``ValidationError`` comes back as a 400 naming the field. Actions take small plain
+serializers (a note, a reason, a verdict).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 
+from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.api.etags import etag_for
+from claims.api.fields import ETagField, IdField, readable_time
 from claims.models import (
     Attribution,
     Claim,
     ConflictFlag,
-    Corroboration,
+    Credibility,
     Event,
-    GroupClass,
-    Measure,
     Qualifier,
     Source,
+    Toll,
 )
 from claims.review import TRANSITIONS, Verdict, available
 
-AVAILABLE = {status: [t.name for t in available(status)] for status in Claim.Status.values}
-
-# --- Rendering ------------------------------------------------------------------------------
-
-
-def iso(value: datetime | None) -> str | None:
-    """As DRF renders datetimes: ISO 8601 in UTC with a Z."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    if text.endswith("+00:00"):  # what the database gives: skip the conversion
-        return text[:-6] + "Z"
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def day(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def username(user: Any) -> str | None:
-    return None if user is None else user.get_username()
-
-
-def event_data(event: Event) -> dict[str, Any]:
-    return {
-        "id": event.pk,
-        "etag": etag_for(event),
-        "title": event.title,
-        "date": day(event.date),
-        "date_end": day(event.date_end),
-        "date_precision": event.date_precision,
-        "place": event.place,
-        "region": event.region,
-        "country": event.country,
-        "summary": event.summary,
-        "needs_recheck_since": iso(event.needs_recheck_since),
-        "last_checked_at": iso(event.last_checked_at),
-        "created_at": iso(event.created_at),
-        "updated_at": iso(event.updated_at),
-    }
-
-
-def source_data(source: Source) -> dict[str, Any]:
-    return {
-        "id": source.pk,
-        "etag": etag_for(source),
-        "name": source.name,
-        "kind": source.kind,
-        "origin": source.origin,
-        "reliability": source.reliability,
-        "url": source.url,
-        "notes": source.notes,
-        # Prefetched with the page (SourceViewSet): no query per source.
-        "aliases": [a.name for a in source.aliases.all()],
-        "created_at": iso(source.created_at),
-        "updated_at": iso(source.updated_at),
-    }
-
-
-# Claims and attributions are read as values() rows: a page of 50 claims with their
-# attributions would otherwise build some 600 model instances, most of the request's time.
-ATTRIBUTION_VALUES = (
-    "id", "claim_id", "source_id", "source__name", "source__origin", "stance", "disputes",
-    "quote", "url",
-    "archive_url", "published_at", "count_text", "count_low", "count_high", "count_qualifier",
-    "verification", "verified_by__username", "verified_at", "verification_note", "version",
-    "created_at", "updated_at",
-)  # fmt: skip
-CLAIM_VALUES = (
-    "id", "event_id", "claimant_id", "claimant__name", "claimant__origin", "text", "measure",
-    "group", "group_class", "group_class_override", "count_text", "count_low", "count_high",
-    "count_qualifier", "made_at", "status", "verdict", "corroboration", "credibility",
-    "credibility_override", "superseded", "responsibility_disputed", "claimant__reliability",
-    "assignee__username", "published_at", "version", "created_at", "updated_at",
-)  # fmt: skip
-
-
-def attribution_data(a: dict[str, Any]) -> dict[str, Any]:
-    """An attribution from its ``ATTRIBUTION_VALUES`` row."""
-    return {
-        "id": a["id"],
-        "etag": f'"attribution-{a["id"]}-v{a["version"]}"',
-        "claim": a["claim_id"],
-        "source": a["source_id"],
-        "source_name": a["source__name"],
-        "stance": a["stance"],
-        "disputes": a["disputes"],
-        "quote": a["quote"],
-        "url": a["url"],
-        "archive_url": a["archive_url"],
-        "published_at": iso(a["published_at"]),
-        "count_text": a["count_text"],
-        "count_low": a["count_low"],
-        "count_high": a["count_high"],
-        "count_qualifier": a["count_qualifier"],
-        "verification": a["verification"],
-        "verified_by": a["verified_by__username"],
-        "verified_at": iso(a["verified_at"]),
-        "verification_note": a["verification_note"],
-        "version": a["version"],
-        "created_at": iso(a["created_at"]),
-        "updated_at": iso(a["updated_at"]),
-    }
-
-
-def claim_data(claim: dict[str, Any], attributions: list[dict[str, Any]]) -> dict[str, Any]:
-    """A claim from its ``CLAIM_VALUES`` row and its attributions' rows."""
-    return {
-        "id": claim["id"],
-        "etag": f'"claim-{claim["id"]}-v{claim["version"]}"',
-        "event": claim["event_id"],
-        "claimant": claim["claimant_id"],
-        "claimant_name": claim["claimant__name"],
-        "text": claim["text"],
-        "measure": claim["measure"],
-        "group": claim["group"],
-        "class": claim["group_class"],
-        "class_set_by_hand": bool(claim["group_class_override"]),
-        "count_text": claim["count_text"],
-        "count_low": claim["count_low"],
-        "count_high": claim["count_high"],
-        "count_qualifier": claim["count_qualifier"],
-        "made_at": iso(claim["made_at"]),
-        "status": claim["status"],
-        "verdict": claim["verdict"],
-        "corroboration": claim["corroboration"],
-        "credibility": claim["credibility_override"] or claim["credibility"],
-        "credibility_proposed": claim["credibility"],
-        "admiralty": f"{claim['claimant__reliability']}"
-        f"{claim['credibility_override'] or claim['credibility']}",
-        "superseded": claim["superseded"],
-        "responsibility_disputed": claim["responsibility_disputed"],
-        "available_transitions": AVAILABLE[claim["status"]],
-        "assignee": claim["assignee__username"],
-        "published_at": iso(claim["published_at"]),
-        "version": claim["version"],
-        "created_at": iso(claim["created_at"]),
-        "updated_at": iso(claim["updated_at"]),
-        "attributions": [attribution_data(a) for a in attributions],
-    }
-
-
-def flag_data(flag: ConflictFlag) -> dict[str, Any]:
-    """Needs ``closed_by`` selected."""
-    return {
-        "id": flag.pk,
-        "etag": etag_for(flag),
-        "event": flag.event_id,
-        "measure": flag.measure,
-        "group": flag.group_label,
-        "group_key": flag.group,
-        "class": flag.group_class,
-        "status": flag.status,
-        "explanation": flag.explanation,
-        "sides": list(flag.sides or []),
-        "opened_at": iso(flag.opened_at),
-        "updated_at": iso(flag.updated_at),
-        "closed_at": iso(flag.closed_at),
-        "closed_by": username(flag.closed_by),
-        "resolution_note": flag.resolution_note,
-    }
-
-
-# --- Output shapes, for the schema ----------------------------------------------------------
 TRANSITION_CHOICES = [(name, t.label) for name, t in TRANSITIONS.items()]
-ETAG_HELP = "Send it back in If-Match to edit this object or act on it."
-ALIASES_HELP = (
-    'Other names the source goes by ("Al Qaeda-linked group JNIM" for JNIM): importing an '
-    "article matches claimants by name or alias. Each names one source only."
-)
 
 
-class _Out(serializers.Serializer):
-    """Declares a response's fields for the schema; the ``*_data`` functions build it."""
+class KeywordNames:
+    """JSON names that Python cannot declare: ``group_class`` is shown as ``class``."""
 
-    def to_representation(self, instance: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError("Render with the *_data functions in this module.")
+    renamed = {"group_class": "class"}
 
-    def create(self, validated_data: Any) -> Any:  # pragma: no cover - never written
-        raise NotImplementedError
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields: dict[str, serializers.Field] = super().get_fields()  # type: ignore[misc]
+        shown = {}
+        for name, field in fields.items():
+            if name in self.renamed:
+                field.source = field.source or name
+                name = self.renamed[name]
+            shown[name] = field
+        return shown
 
-    def update(self, instance: Any, validated_data: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError
+
+# --- Reading ----------------------------------------------------------------------------------
+class ReadSerializer(serializers.ModelSerializer):
+    """Read-only output. A URL field shows as text: a stored URL may be blank, which the
+    schema's "uri" format would not allow."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: serializers.CharField,
+    }
 
 
-def _nullable_datetime(help_text: str = "") -> serializers.DateTimeField:
-    return serializers.DateTimeField(allow_null=True, read_only=True, help_text=help_text)
+def username() -> serializers.SlugRelatedField:
+    """A user, by username (null for nobody)."""
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
 
-class EventOut(_Out):
+class EventSerializer(ReadSerializer):
     """An incident."""
 
-    id = serializers.IntegerField(read_only=True)
-    etag = serializers.CharField(read_only=True, help_text=ETAG_HELP)
-    title = serializers.CharField(read_only=True)
-    date = serializers.DateField(allow_null=True, read_only=True)
-    date_end = serializers.DateField(allow_null=True, read_only=True)
-    date_precision = serializers.ChoiceField(Event.DatePrecision.choices, read_only=True)
-    place = serializers.CharField(read_only=True)
-    region = serializers.CharField(read_only=True)
-    country = serializers.CharField(read_only=True)
-    summary = serializers.CharField(read_only=True)
-    needs_recheck_since = _nullable_datetime(
-        "Set while a change waits for the conflict recheck; empty once it has run."
-    )
-    last_checked_at = _nullable_datetime()
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+    etag = ETagField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "etag", "title", "date", "date_end", "date_precision", "place", "region",
+            "country", "summary", "needs_recheck_since", "last_checked_at", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+        extra_kwargs = {
+            "needs_recheck_since": {
+                "help_text": "Set while a change waits for the conflict recheck; empty once "
+                "it has run."
+            }
+        }
 
 
-class SourceOut(_Out):
+class SourceSerializer(ReadSerializer):
     """Who speaks or publishes."""
 
-    id = serializers.IntegerField(read_only=True)
-    etag = serializers.CharField(read_only=True, help_text=ETAG_HELP)
-    name = serializers.CharField(read_only=True)
-    kind = serializers.ChoiceField(Source.Kind.choices, read_only=True)
-    origin = serializers.CharField(read_only=True)
-    reliability = serializers.ChoiceField(Source.Reliability.choices, read_only=True)
-    url = serializers.CharField(read_only=True)
-    notes = serializers.CharField(read_only=True)
-    aliases = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text=ALIASES_HELP
+    etag = ETagField()
+    aliases = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="name",
+        help_text='Other names the source goes by ("Al Qaeda-linked group JNIM" for JNIM): '
+        "importing an article matches claimants by name or alias.",
     )
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "etag", "name", "kind", "origin", "reliability", "url", "notes", "aliases",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
 
 
-class AttributionOut(_Out):
+class AttributionSerializer(ReadSerializer):
     """A source's part in a claim, and its verification."""
 
-    id = serializers.IntegerField(read_only=True)
-    etag = serializers.CharField(read_only=True, help_text=ETAG_HELP)
-    claim = serializers.IntegerField(read_only=True)
-    source = serializers.IntegerField(read_only=True)
-    source_name = serializers.CharField(read_only=True)
-    stance = serializers.ChoiceField(Attribution.Stance.choices, read_only=True)
+    etag = ETagField()
+    source_name = serializers.CharField(source="source.name", read_only=True)
     disputes = serializers.ChoiceField(
         [("", "nothing"), *Attribution.Disputes.choices],
         read_only=True,
         help_text="For a contradiction: the toll, the event, or who carried it out.",
     )
-    quote = serializers.CharField(read_only=True)
-    url = serializers.CharField(read_only=True)
-    archive_url = serializers.CharField(read_only=True)
-    published_at = _nullable_datetime()
-    count_text = serializers.CharField(
-        read_only=True, help_text="The source's own count as written; empty when it gave none."
-    )
-    count_low = serializers.IntegerField(allow_null=True, read_only=True)
-    count_high = serializers.IntegerField(
-        allow_null=True, read_only=True, help_text="Empty: no upper bound (or no count)."
-    )
+    published_at = readable_time("published_at")
     count_qualifier = serializers.ChoiceField(
         [("", "no count"), *Qualifier.choices], read_only=True
     )
-    verification = serializers.ChoiceField(Attribution.Verification.choices, read_only=True)
-    verified_by = serializers.CharField(allow_null=True, read_only=True)
-    verified_at = _nullable_datetime()
-    verification_note = serializers.CharField(read_only=True)
-    version = serializers.IntegerField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+    verified_by = username()
+    verified_at = readable_time("verified_at")
+
+    class Meta:
+        model = Attribution
+        fields = [
+            "id", "etag", "claim", "source", "source_name", "stance", "disputes", "quote",
+            "url", "archive_url", "published_at", "count_text", "count_low", "count_high",
+            "count_qualifier", "verification", "verified_by", "verified_at",
+            "verification_note", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+        extra_kwargs = {
+            "count_text": {"help_text": "The source's own count; empty when it gave none."},
+            "count_high": {"help_text": "Empty: no upper bound (or no count)."},
+        }
 
 
-class ClaimOut(_Out):
+class ClaimRowSerializer(KeywordNames, ReadSerializer):
+    """One statement about one event by one claimant (without its attributions)."""
+
+    etag = ETagField()
+    claimant_name = serializers.CharField(source="claimant.name", read_only=True)
+    class_set_by_hand = serializers.SerializerMethodField()
+    made_at = readable_time("made_at")
+    credibility = serializers.SerializerMethodField(
+        help_text="1 to 6: an editor's rating where given, else the proposed one."
+    )
+    credibility_proposed = serializers.IntegerField(source="credibility", read_only=True)
+    admiralty = serializers.SerializerMethodField(
+        help_text='The claimant\'s reliability and the credibility: "B2".'
+    )
+    rechecking = serializers.BooleanField(
+        read_only=True,
+        help_text="A change to the event waits for its recheck: corroboration, credibility, "
+        "class and superseded may be about to change.",
+    )
+    available_transitions = serializers.SerializerMethodField(
+        help_text="Review steps the claim's status allows (your role may allow fewer)."
+    )
+    assignee = username()
+    published_at = readable_time("published_at")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "etag", "event", "claimant", "claimant_name", "text", "measure", "group",
+            "group_class", "class_set_by_hand", "count_text", "count_low", "count_high",
+            "count_qualifier", "made_at", "status", "verdict", "corroboration", "credibility",
+            "credibility_proposed", "admiralty", "superseded", "responsibility_disputed",
+            "rechecking", "available_transitions", "assignee", "published_at", "version",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+        extra_kwargs = {
+            "group": {"help_text": "Who was counted, as written."},
+            "group_class": {"help_text": "The counted group's class."},
+            "count_text": {"help_text": 'As written: "at least six".'},
+            "count_high": {"help_text": "Empty: no upper bound."},
+            "corroboration": {
+                "help_text": "Derived by the recheck from the event's verified sources and "
+                "open conflicts (ANALYSIS.md section 5)."
+            },
+            "superseded": {"help_text": "The claimant's origin has given a later figure."},
+        }
+
+    def get_class_set_by_hand(self, claim: Claim) -> bool:
+        return bool(claim.group_class_override)
+
+    def get_credibility(self, claim: Claim) -> int:
+        return claim.credibility_override or claim.credibility
+
+    def get_admiralty(self, claim: Claim) -> str:
+        return f"{claim.claimant.reliability}{self.get_credibility(claim)}"
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(TRANSITION_CHOICES)))
+    def get_available_transitions(self, claim: Claim) -> list[str]:
+        return [t.name for t in available(claim.status)]
+
+
+class ClaimSerializer(ClaimRowSerializer):
     """One statement about one event by one claimant, with its attributions."""
 
-    id = serializers.IntegerField(read_only=True)
-    etag = serializers.CharField(read_only=True, help_text=ETAG_HELP)
-    event = serializers.IntegerField(read_only=True)
-    claimant = serializers.IntegerField(read_only=True)
-    claimant_name = serializers.CharField(read_only=True)
-    text = serializers.CharField(read_only=True)
-    measure = serializers.ChoiceField(Measure.choices, read_only=True)
-    group = serializers.CharField(read_only=True, help_text="Who was counted, as written.")
-    # "class" is a Python keyword: declared below.
-    class_set_by_hand = serializers.BooleanField(read_only=True)
-    count_text = serializers.CharField(read_only=True, help_text='As written: "at least six".')
-    count_low = serializers.IntegerField(read_only=True)
-    count_high = serializers.IntegerField(
-        allow_null=True, read_only=True, help_text="Empty: no upper bound."
+    attributions = AttributionSerializer(many=True, read_only=True)
+
+    class Meta(ClaimRowSerializer.Meta):
+        fields = [*ClaimRowSerializer.Meta.fields, "attributions"]
+        read_only_fields = fields
+
+
+SIDE_SCHEMA = {
+    "type": "object",
+    "description": "A figure (or a dispute) in the conflict, as the recheck saw it.",
+    "properties": {
+        "key": {"type": "string"},
+        "speaker": {"type": "string", "description": "The origin that gave the figure."},
+        "source": {"type": "string"},
+        "via": {"type": "string", "nullable": True, "description": "The outlet that relayed it."},
+        "count_text": {"type": "string"},
+        "low": {"type": "integer", "nullable": True},
+        "high": {"type": "integer", "nullable": True},
+        "measure": {"type": "string"},
+        "group": {"type": "string", "description": "As written."},
+        "class": {"type": "string"},
+        "published_at": {"type": "string", "format": "date-time", "nullable": True},
+        "claim_id": {"type": "integer"},
+        "attribution_id": {"type": "integer", "nullable": True},
+        "contradicts": {"type": "boolean"},
+        "disputes": {"type": "string"},
+    },
+}
+
+
+@extend_schema_field({"type": "array", "items": SIDE_SCHEMA})
+class SidesField(serializers.JSONField):
+    """The sides as stored: kept as data, so the flag still says what it said."""
+
+
+class FlagSerializer(KeywordNames, ReadSerializer):
+    """A conflict between figures, raised by the recheck."""
+
+    etag = ETagField()
+    group = serializers.CharField(
+        source="group_label", read_only=True, help_text="The counted group, as written."
     )
-    count_qualifier = serializers.ChoiceField(Qualifier.choices, read_only=True)
-    made_at = _nullable_datetime()
-    status = serializers.ChoiceField(Claim.Status.choices, read_only=True)
-    verdict = serializers.ChoiceField(Claim.Verdict.choices, read_only=True)
-    corroboration = serializers.ChoiceField(
-        Corroboration.choices,
-        read_only=True,
-        help_text="Derived by the recheck from the event's verified sources and open "
-        "conflicts (ANALYSIS.md section 5).",
+    group_key = serializers.CharField(
+        source="group", read_only=True, help_text="The group as compared (class:words)."
     )
-    credibility = serializers.IntegerField(
-        read_only=True, help_text="1 to 6: an editor's rating where given, else the proposed one."
+    sides = SidesField(read_only=True)
+    closed_by = username()
+
+    class Meta:
+        model = ConflictFlag
+        fields = [
+            "id", "etag", "event", "measure", "group", "group_key", "group_class", "status",
+            "explanation", "sides", "opened_at", "updated_at", "closed_at", "closed_by",
+            "resolution_note",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class TollNumbers(serializers.Serializer):
+    low = serializers.IntegerField(allow_null=True)
+    best = serializers.IntegerField(allow_null=True)
+    high = serializers.IntegerField(allow_null=True)
+
+
+class TollClaims(serializers.Serializer):
+    low = serializers.ListField(child=serializers.IntegerField(), default=list)
+    best = serializers.ListField(child=serializers.IntegerField(), default=list)
+    high = serializers.ListField(child=serializers.IntegerField(), default=list)
+
+
+@extend_schema_field({"type": "array", "items": SIDE_SCHEMA})
+class CandidatesField(serializers.JSONField):
+    """The live figures the proposal chose from, one per origin, strongest first."""
+
+
+class TollSerializer(KeywordNames, ReadSerializer):
+    """The toll the desk can publish for one measure and group of an event."""
+
+    etag = ETagField()
+    group = serializers.CharField(source="group_label", read_only=True)
+    group_key = serializers.CharField(source="group", read_only=True)
+    low = serializers.SerializerMethodField(help_text="As published: the override, if any.")
+    best = serializers.SerializerMethodField(help_text="As published: the override, if any.")
+    high = serializers.SerializerMethodField(help_text="As published: the override, if any.")
+    proposed = TollNumbers(source="*", read_only=True, help_text="The recheck's proposal.")
+    claims = serializers.SerializerMethodField(help_text="The claims behind each number.")
+    candidates = CandidatesField(source="basis.candidates", read_only=True, default=list)
+    confirmed_by = username()
+    overridden = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Toll
+        fields = [
+            "id", "etag", "event", "measure", "group", "group_key", "group_class", "low",
+            "best", "high", "proposed", "claims", "candidates", "method", "confirmed",
+            "confirmed_by", "confirmed_at", "overridden", "override_reason", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_low(self, toll: Toll) -> int | None:
+        return toll.published[0]
+
+    def get_best(self, toll: Toll) -> int | None:
+        return toll.published[1]
+
+    def get_high(self, toll: Toll) -> int | None:
+        return toll.published[2]
+
+    @extend_schema_field(TollClaims)
+    def get_claims(self, toll: Toll) -> dict[str, list[int]]:
+        basis = toll.basis or {}
+        return {number: list(basis.get(number, [])) for number in ("low", "best", "high")}
+
+
+# --- Writing ----------------------------------------------------------------------------------
+class WriteSerializer(serializers.ModelSerializer):
+    """Input for a service: ids as whole numbers, no database checks of its own (the
+    services check uniqueness), an optional reason for the history."""
+
+    serializer_related_field = IdField
+
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        write_only=True,
+        help_text="Why, for the history (optional).",
     )
-    credibility_proposed = serializers.IntegerField(read_only=True)
-    admiralty = serializers.CharField(
-        read_only=True, help_text='The claimant\'s reliability and the credibility: "B2".'
-    )
-    superseded = serializers.BooleanField(
-        read_only=True, help_text="The claimant's origin has given a later figure."
-    )
-    responsibility_disputed = serializers.BooleanField(read_only=True)
-    available_transitions = serializers.ListField(
-        child=serializers.ChoiceField(TRANSITION_CHOICES),
-        read_only=True,
-        help_text="Review steps the claim's status allows (your role may allow fewer).",
-    )
-    assignee = serializers.CharField(allow_null=True, read_only=True)
-    published_at = _nullable_datetime()
-    version = serializers.IntegerField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
-    attributions = AttributionOut(many=True, read_only=True)
+
+    def get_validators(self) -> list[Any]:
+        return []  # uniqueness: the services' model validation names the field
 
 
-ClaimOut._declared_fields["class"] = serializers.ChoiceField(
-    GroupClass.choices, read_only=True, help_text="The counted group's class."
-)
+def optional(default: Any) -> dict[str, Any]:
+    """A field PUT resets to ``default`` when left out (PATCH leaves it alone)."""
+    return {"required": False, "default": default}
 
 
-class FlagOut(_Out):
-    """A conflict between counts, raised by the recheck."""
-
-    id = serializers.IntegerField(read_only=True)
-    etag = serializers.CharField(read_only=True, help_text=ETAG_HELP)
-    event = serializers.IntegerField(read_only=True)
-    measure = serializers.ChoiceField(Measure.choices, read_only=True)
-    group = serializers.CharField(read_only=True, help_text="The counted group, as written.")
-    group_key = serializers.CharField(read_only=True, help_text="The group as compared.")
-    status = serializers.ChoiceField(ConflictFlag.Status.choices, read_only=True)
-    explanation = serializers.CharField(read_only=True)
-    sides = serializers.ListField(
-        child=serializers.DictField(),
-        read_only=True,
-        help_text=(
-            "The counts involved as the recheck saw them: speaker, source, count_text, low, "
-            "high, claim_id, attribution_id."
-        ),
-    )
-    opened_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
-    closed_at = _nullable_datetime()
-    closed_by = serializers.CharField(allow_null=True, read_only=True)
-    resolution_note = serializers.CharField(read_only=True)
+class EventWriteSerializer(WriteSerializer):
+    class Meta:
+        model = Event
+        fields = [
+            "title", "date", "date_end", "date_precision", "place", "region", "country",
+            "summary", "reason",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "title": {"validators": []},
+            "date": optional(None),
+            "date_end": optional(None),
+            "date_precision": optional(Event.DatePrecision.DAY),
+            **{name: optional("") for name in ("place", "region", "country", "summary")},
+        }
 
 
-# --- Input ----------------------------------------------------------------------------------
-REASON_HELP = "Why, for the history (optional)."
-
-
-def _reason() -> serializers.CharField:
-    return serializers.CharField(
-        required=False, allow_blank=True, max_length=500, write_only=True, help_text=REASON_HELP
-    )
-
-
-def _text(max_length: int | None = None, **kwargs: Any) -> serializers.CharField:
-    """An optional free-text field: blank allowed, PUT resets it to blank."""
-    return serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=max_length, **kwargs
-    )
-
-
-class EventWrite(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
-    date = serializers.DateField(required=False, allow_null=True, default=None)
-    date_end = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text="Last day, if several."
-    )
-    date_precision = serializers.ChoiceField(
-        Event.DatePrecision.choices, required=False, default=Event.DatePrecision.DAY
-    )
-    place = _text(300)
-    region = _text(200)
-    country = _text(200)
-    summary = _text()
-    reason = _reason()
-
-
-class SourceWrite(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    kind = serializers.ChoiceField(Source.Kind.choices)
-    origin = _text(
-        200, help_text="The origin group (JNIM and its media channel are one); default: name."
-    )
-    reliability = serializers.ChoiceField(
-        Source.Reliability.choices, required=False, default=Source.Reliability.F
-    )
-    url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
-    notes = _text()
+class SourceWriteSerializer(WriteSerializer):
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=200),
         required=False,
         max_length=100,
-        help_text=ALIASES_HELP + " Sent, it replaces the list; left out, the list stays.",
+        help_text="Other names the source goes by. Sent, it replaces the list; left out, "
+        "the list stays.",
     )
-    reason = _reason()
+
+    class Meta:
+        model = Source
+        fields = ["name", "kind", "origin", "reliability", "url", "notes", "aliases", "reason"]
+        extra_kwargs = {
+            "name": {"validators": []},
+            "origin": {
+                **optional(""),
+                "allow_blank": True,
+                "help_text": "The origin group (JNIM and its media channel are one); "
+                "default: the name.",
+            },
+            "reliability": optional(Source.Reliability.F),
+            "url": optional(""),
+            "notes": optional(""),
+        }
 
 
-class ClaimWrite(serializers.Serializer):
-    event = serializers.PrimaryKeyRelatedField(queryset=Event.objects.all())
-    claimant = serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(), help_text="The source that made the claim."
-    )
-    text = _text(help_text="The statement, as the claimant made it.")
-    measure = serializers.ChoiceField(Measure.choices)
-    group = serializers.CharField(max_length=200, help_text='Who was counted: "Wagner fighters".')
-    count_text = serializers.CharField(
-        max_length=200,
-        help_text='The count as written ("at least six", "nearly 50", "several"); the '
-        "API returns its interval as count_low, count_high and count_qualifier.",
-    )
-    made_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    group_class_override = serializers.ChoiceField(
-        GroupClass.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Set the group's class by hand; empty: from the group's words.",
-    )
-    reason = _reason()
+class ClaimWriteSerializer(WriteSerializer):
+    class Meta:
+        model = Claim
+        fields = [
+            "event", "claimant", "text", "measure", "group", "count_text", "made_at",
+            "group_class_override", "reason",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "claimant": {"help_text": "The source that made the claim."},
+            "text": {**optional(""), "help_text": "The statement, as the claimant made it."},
+            "group": {"help_text": 'Who was counted: "Wagner fighters".'},
+            "count_text": {
+                "help_text": 'The count as written ("at least six", "nearly 50", "several"); '
+                "the API returns its interval as count_low, count_high and count_qualifier."
+            },
+            "made_at": optional(None),
+            "group_class_override": {
+                **optional(""),
+                "help_text": "Set the group's class by hand; empty: from the group's words.",
+            },
+        }
 
 
-class ClaimCreate(ClaimWrite):
+class ClaimCreateSerializer(ClaimWriteSerializer):
     url = serializers.URLField(
         required=False,
         allow_blank=True,
@@ -466,32 +419,50 @@ class ClaimCreate(ClaimWrite):
         max_length=500,
         help_text="Where the claimant said it (goes on the claimant's attribution).",
     )
-    quote = _text(help_text="The claimant's words (default: the text).")
-
-
-class AttributionWrite(serializers.Serializer):
-    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
-    stance = serializers.ChoiceField(Attribution.Stance.choices)
-    disputes = serializers.ChoiceField(
-        Attribution.Disputes.choices,
+    quote = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
-        help_text="For a contradiction: toll, event or perpetrator (required without a figure).",
+        help_text="The claimant's words (default: the text).",
     )
-    quote = _text()
-    url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
-    archive_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
-    published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    count_text = _text(200, help_text="The source's own count as written, if it gave one.")
-    reason = _reason()
+
+    class Meta(ClaimWriteSerializer.Meta):
+        fields = [*ClaimWriteSerializer.Meta.fields, "url", "quote"]
 
 
-class AttributionCreate(AttributionWrite):
-    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+class AttributionWriteSerializer(WriteSerializer):
+    class Meta:
+        model = Attribution
+        fields = [
+            "source", "stance", "disputes", "quote", "url", "archive_url", "published_at",
+            "count_text", "reason",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "disputes": {
+                **optional(""),
+                "help_text": "For a contradiction: toll, event or perpetrator (required "
+                "without a figure).",
+            },
+            **{name: optional("") for name in ("quote", "url", "archive_url")},
+            "published_at": optional(None),
+            "count_text": {
+                **optional(""),
+                "help_text": "The source's own count as written, if it gave one.",
+            },
+        }
 
 
-class TransitionWrite(serializers.Serializer):
+class AttributionCreateSerializer(AttributionWriteSerializer):
+    class Meta(AttributionWriteSerializer.Meta):
+        fields = [*AttributionWriteSerializer.Meta.fields, "claim"]
+
+
+# --- Actions ----------------------------------------------------------------------------------
+def _text(help_text: str) -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, default="", help_text=help_text)
+
+
+class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
         TRANSITION_CHOICES,
         help_text="start_review, give_verdict (editors), publish (editors), reopen (editors).",
@@ -499,31 +470,47 @@ class TransitionWrite(serializers.Serializer):
     verdict = serializers.ChoiceField(
         [v.value for v in Verdict], required=False, help_text="For give_verdict."
     )
-    override_reason = _text(
-        help_text="To publish over an open conflict flag: why (kept in the history)."
-    )
-    note = _text()
+    override_reason = _text("To publish over an open conflict flag: why (kept in the history).")
+    note = _text("For the history.")
 
 
-class AssignWrite(serializers.Serializer):
+class AssignSerializer(serializers.Serializer):
     assignee = serializers.CharField(
         allow_null=True, max_length=150, help_text="A username, or null to unassign."
     )
 
 
-class NoteWrite(serializers.Serializer):
-    note = _text(help_text="What you checked (link, quote, archive).")
+class CredibilitySerializer(serializers.Serializer):
+    credibility = serializers.ChoiceField(
+        Credibility.choices,
+        allow_null=True,
+        help_text="1 to 6 (Admiralty); null goes back to the proposed rating.",
+    )
+    reason = serializers.CharField(allow_blank=True, help_text="Why you rate it so (required).")
 
 
-class RejectWrite(serializers.Serializer):
+class NoteSerializer(serializers.Serializer):
+    note = _text("What you checked (link, quote, archive).")
+
+
+class RejectSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, help_text="Why the attribution is rejected.")
 
 
-class ReasonWrite(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, help_text="Why the flag is closed.")
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text="Why (required).")
 
 
-class ErrorOut(serializers.Serializer):
+class TollOverrideSerializer(serializers.Serializer):
+    low = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    best = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    high = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    reason = serializers.CharField(
+        allow_blank=True, help_text="Why the toll differs from the proposal (required)."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
     """Every error under /api/."""
 
     detail = serializers.CharField(help_text="What went wrong, for a person.")
@@ -533,59 +520,3 @@ class ErrorOut(serializers.Serializer):
         required=False,
         help_text="For 400: the messages for each field named in the request.",
     )
-
-
-def _object(required: list[str], **properties: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": properties}
-
-
-_TEXT = {"type": "string"}
-_DATE = {"type": "string", "format": "date"}
-_AGENT = _object(
-    ["@type", "name"], **{"@type": {"enum": ["Organization", "Person"]}}, name=_TEXT, url=_TEXT
-)
-CLAIM_REVIEW_SCHEMA = _object(
-    [
-        "@context",
-        "@type",
-        "url",
-        "claimReviewed",
-        "datePublished",
-        "author",
-        "reviewRating",
-        "itemReviewed",
-    ],
-    **{"@context": _TEXT, "@type": {"enum": ["ClaimReview"]}},
-    url={"type": "string", "format": "uri"},
-    claimReviewed={"type": "string", "maxLength": 74},
-    datePublished=_DATE,
-    author=_AGENT,
-    reviewRating=_object(
-        ["@type", "ratingValue", "worstRating", "bestRating", "alternateName"],
-        **{"@type": {"enum": ["Rating"]}},
-        ratingValue={"type": "integer", "minimum": 1, "maximum": 5},
-        worstRating={"type": "integer"},
-        bestRating={"type": "integer"},
-        alternateName=_TEXT,
-    ),
-    itemReviewed=_object(
-        ["@type", "author", "appearance"],
-        **{"@type": {"enum": ["Claim"]}},
-        author=_AGENT,
-        datePublished=_DATE,
-        appearance={
-            "type": "array",
-            "items": _object(
-                ["@type", "url"],
-                **{"@type": {"enum": ["CreativeWork"]}},
-                url=_TEXT,
-                author=_AGENT,
-                datePublished=_DATE,
-                archivedAt=_TEXT,
-            ),
-        },
-    ),
-)
-
-
-FlagOut._declared_fields["class"] = serializers.ChoiceField(GroupClass.choices, read_only=True)
