@@ -250,7 +250,7 @@ def find_conflicts(statements: Iterable[Statement]) -> list[Conflict]:
     live = live_statements(statements)
     figures: dict[tuple[str, str], list[Statement]] = defaultdict(list)
     topics: dict[tuple[str, str], tuple[str, Group]] = {}
-    for s in live:
+    for s in sorted(live, key=lambda s: s.key):  # the same group label whatever the order
         if s.figure is not None:
             figures[s.topic_key].append(s)
             topics.setdefault(s.topic_key, (s.measure, s.group))

@@ -63,13 +63,16 @@ def _point(s: Statement) -> int:
     return s.figure.point
 
 
-def _strength(s: Statement, assessments: Mapping[int, Assessment]) -> tuple[int, int, float, int]:
+def _strength(
+    s: Statement, assessments: Mapping[int, Assessment]
+) -> tuple[int, int, float, int, str]:
     """Sort key: the strongest candidate first (section 6's ranking)."""
     assessment = assessments.get(s.claim_id)
     rank = RANK[assessment.corroboration] if assessment else 2
     letter = reliability_rank(s.reliability)
     latest = -s.published_at.timestamp() if s.published_at is not None else math.inf
-    return (rank, letter, latest, _point(s))
+    # Last the key, so that equals are ranked the same whatever order they came in.
+    return (rank, letter, latest, _point(s), s.key)
 
 
 def propose_tolls(
@@ -83,7 +86,7 @@ def propose_tolls(
         if s.figure is not None:
             by_topic[s.topic_key][s.origin].append(s)
 
-    def rank(s: Statement) -> tuple[int, int, float, int]:
+    def rank(s: Statement) -> tuple[int, int, float, int, str]:
         return _strength(s, assessments)
 
     proposals = []
@@ -103,7 +106,7 @@ def _proposal(candidates: list[Statement], assessments: Mapping[int, Assessment]
     def behind(value: int) -> tuple[int, ...]:
         return tuple(sorted({s.claim_id for s in candidates if _point(s) == value}))
 
-    rank, letter, _, _ = _strength(strongest, assessments)
+    rank, letter, *_ = _strength(strongest, assessments)
     when = strongest.published_at
     date = f", {when.day} {when:%b %Y}" if when else ""
     origins = f"{len(candidates)} origins'" if len(candidates) > 1 else "one origin's"

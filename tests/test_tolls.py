@@ -111,3 +111,27 @@ def test_low_best_high_are_in_order_and_each_is_a_candidates_point(said) -> None
         assert toll.low <= toll.best <= toll.high
         assert {toll.low, toll.best, toll.high} <= points
         assert len({s.origin for s in toll.candidates}) == len(toll.candidates)
+
+
+@settings(max_examples=200, deadline=None)
+@given(candidates(), st.randoms())
+def test_the_proposal_does_not_depend_on_the_order_of_the_figures(said, rnd) -> None:
+    shuffled = list(said)
+    rnd.shuffle(shuffled)
+
+    def proposals(statements: list) -> list:  # type: ignore[type-arg]
+        return [
+            (t.topic_key, t.low, t.best, t.high, t.low_claims, t.best_claims, t.high_claims,
+             t.method, tuple(s.key for s in t.candidates))
+            for t in analyse(statements).tolls
+        ]  # fmt: skip
+
+    assert proposals(shuffled) == proposals(said)
+
+
+def test_equal_figures_of_one_origin_are_ranked_the_same_in_any_order() -> None:
+    a = claim("Army", figure(10, 12, point=10), at=day(3), claim_id=501)
+    b = claim("Army", figure(10, 14, point=10), at=day(3), claim_id=502)
+    [first] = analyse([a, b]).tolls
+    [second] = analyse([b, a]).tolls
+    assert first.candidates == second.candidates and first.best_claims == second.best_claims
