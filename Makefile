@@ -58,6 +58,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $(STAMP)
 
 migrate: venv .env
+	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --no-input
 
 demo: venv .env

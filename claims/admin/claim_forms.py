@@ -15,7 +15,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
 from claims.models import Attribution, Claim, Credibility
-from claims.review import TRANSITIONS, Verdict
+from claims.workflow import TRANSITIONS, Verdict
 
 from .forms import DeskForm, VersionedForm
 

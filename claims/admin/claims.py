@@ -29,7 +29,7 @@ from django.utils.text import Truncator
 from claims import selectors, services
 from claims.counts import describe
 from claims.models import Attribution, Claim, ConflictFlag, Corroboration, Credibility
-from claims.review import Verdict, available
+from claims.workflow import Verdict, available
 
 from . import display, history, search
 from .base import EXPORT_CHUNK, DeskAdmin, SavedThrough, bulk_action, button

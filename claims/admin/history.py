@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, OuterRef, Subquery
 
 from claims.models import Attribution, Claim, ConflictFlag, Event, Source
-from claims.review import TRANSITIONS
+from claims.workflow import TRANSITIONS
 
 from .display import when
 

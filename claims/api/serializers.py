@@ -32,7 +32,7 @@ from claims.models import (
     Source,
     Toll,
 )
-from claims.review import TRANSITIONS, Verdict, available
+from claims.workflow import TRANSITIONS, Verdict, available
 
 TRANSITION_CHOICES = [(name, t.label) for name, t in TRANSITIONS.items()]
 

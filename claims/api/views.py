@@ -30,7 +30,7 @@ from claims.api.mixins import CSVListMixin, EditMixin, GuardedMixin
 from claims.api.renderers import ContentNegotiation, JSONLDRenderer
 from claims.api.schema import CLAIM_REVIEW_SCHEMA, operation, resource
 from claims.models import Attribution, Claim, ConflictFlag, Event, Source, Toll
-from claims.review import TRANSITIONS
+from claims.workflow import TRANSITIONS
 
 
 class ApiViewSet(

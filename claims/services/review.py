@@ -16,7 +16,7 @@ from django.utils import timezone
 from claims import selectors
 from claims.corroboration import Corroboration
 from claims.models import Attribution, Claim, ConflictFlag, Toll
-from claims.review import TRANSITIONS, Verdict
+from claims.workflow import TRANSITIONS, Verdict
 
 from .common import Actor, StaleEdit, TransitionNotAllowed, remember, require
 from .recheck import mark_for_recheck
