@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import uuid
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
-from conftest import data_path
+from conftest import ROOT, data_path, need, on_postgres
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -330,3 +335,28 @@ def test_incidents_imported_are_judged_as_analysis_md_says(tmp_path: Path) -> No
     out, _ = run("toll", "--event", "Strike on a hospital", "--format", "json")
     [toll] = json.loads(out)["tolls"]
     assert (toll["low"], toll["high"]) == (650, 698)
+
+
+def test_ensure_database_creates_a_missing_postgresql_database_once() -> None:
+    """A fresh server has PostgreSQL but not Verifier's database; make run creates it."""
+    need(on_postgres(), "PostgreSQL (set DATABASE_URL)")
+    db = settings.DATABASES["default"]
+    server = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT'] or 5432}"
+    name = f"verifier_fresh_{uuid.uuid4().hex[:8]}"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "1", "DATABASE_URL": f"{server}/{name}"}
+
+    def ensure() -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", "ensure_database"],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
+        return done.stdout
+
+    try:
+        assert f"Created the PostgreSQL database '{name}'" in ensure()
+        assert ensure() == ""  # there already: nothing to do, nothing said
+        with psycopg.connect(f"{server}/{name}") as conn:
+            assert conn.execute("select current_database()").fetchone() == (name,)
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
