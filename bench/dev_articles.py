@@ -29,7 +29,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -104,8 +104,9 @@ def _inside(places: list[tuple[int, int]], spans: list[tuple[int, int]]) -> bool
 
 
 @dataclass
-class ArticleScore:
-    article: str
+class Tally:
+    """What is counted figure by figure, for one article or for all of them."""
+
     figures: int = 0
     found: int = 0
     claimant_right: int = 0
@@ -114,6 +115,11 @@ class ArticleScore:
     non_counts_taken: int = 0
     # Figures missed because claims.counts finds no count with that interval there.
     missed_by_counts: int = 0
+
+
+@dataclass
+class ArticleScore(Tally):
+    article: str = ""
     date_right: bool = False
     place_right: bool = False
     notes: list[str] = field(default_factory=list)
@@ -127,7 +133,7 @@ def score(
     article: str, text: str, annotation: dict[str, Any], drafts: dict[str, Any]
 ) -> ArticleScore:
     """How the dry-run JSON ``drafts`` of ``text`` compares with its ``annotation``."""
-    result = ArticleScore(article)
+    result = ArticleScore(article=article)
     found = _drafts(drafts)
     counted = [(m.start, m.end, m.low, m.high) for m in extract_counts(text)]
     for index, event in enumerate(annotation["events"]):
@@ -201,26 +207,14 @@ def _score_main_event(
 
 
 @dataclass
-class Totals:
-    figures: int = 0
-    found: int = 0
-    claimant_right: int = 0
-    later: int = 0
-    kept_apart: int = 0
-    non_counts_taken: int = 0
-    missed_by_counts: int = 0
+class Totals(Tally):
     dates: int = 0
     places: int = 0
     articles: int = 0
 
     def add(self, s: ArticleScore) -> None:
-        self.figures += s.figures
-        self.found += s.found
-        self.claimant_right += s.claimant_right
-        self.later += s.later
-        self.kept_apart += s.kept_apart
-        self.non_counts_taken += s.non_counts_taken
-        self.missed_by_counts += s.missed_by_counts
+        for counted in fields(Tally):
+            setattr(self, counted.name, getattr(self, counted.name) + getattr(s, counted.name))
         self.dates += s.date_right
         self.places += s.place_right
         self.articles += 1

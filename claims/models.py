@@ -313,17 +313,16 @@ class Claim(models.Model):
         db_persist=True,
     )
 
-    history = HistoricalRecords(
-        excluded_fields=[
-            "queue_rank",
-            "group_class",
-            "group_key",
-            "corroboration",
-            "credibility",
-            "superseded",
-            "responsibility_disputed",
-        ]
+    # The fields above that the recheck derives (services.recheck writes exactly these).
+    ASSESSED = (
+        "group_class",
+        "group_key",
+        "corroboration",
+        "credibility",
+        "superseded",
+        "responsibility_disputed",
     )
+    history = HistoricalRecords(excluded_fields=["queue_rank", *ASSESSED])
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -203,20 +203,10 @@ def _apply_flags(
 
 
 # --- Apply: claims and tolls ------------------------------------------------------------------
-ASSESSED = (
-    "group_class",
-    "group_key",
-    "corroboration",
-    "credibility",
-    "superseded",
-    "responsibility_disputed",
-)
-
-
 def _store_assessments(event_id: int, analysis: EventAnalysis) -> int:
     """Write each claim's derived fields where they changed; returns how many changed."""
     changed = []
-    stored = Claim.objects.filter(event_id=event_id).order_by().values_list("pk", *ASSESSED)
+    stored = Claim.objects.filter(event_id=event_id).order_by().values_list("pk", *Claim.ASSESSED)
     for pk, *before in stored:
         a = analysis.claims.get(pk)
         if a is None:
@@ -230,9 +220,9 @@ def _store_assessments(event_id: int, analysis: EventAnalysis) -> int:
             a.responsibility_disputed,
         )
         if tuple(before) != now:
-            changed.append(Claim(pk=pk, **dict(zip(ASSESSED, now, strict=True))))
+            changed.append(Claim(pk=pk, **dict(zip(Claim.ASSESSED, now, strict=True))))
     # Derived, not edited: no history rows, and updated_at (the edit time) is left alone.
-    Claim.objects.bulk_update(changed, ASSESSED, batch_size=500)
+    Claim.objects.bulk_update(changed, Claim.ASSESSED, batch_size=500)
     return len(changed)
 
 
