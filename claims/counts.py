@@ -72,6 +72,7 @@ class Measure(StrEnum):
     MISSING = "missing"
     ABDUCTED = "abducted"
     CAPTURED = "captured"
+    OTHER = "other"  # typed by the desk; the extractor never proposes it
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
+from claims import choices, corroboration, counts, groups
 from claims.models import Attribution, Claim, ConflictFlag, Event, Source
 
 
@@ -119,3 +122,18 @@ def test_roles_come_back_after_the_database_is_emptied(transactional_db: None) -
     call_command("flush", interactive=False, verbosity=0)
     assert set(Group.objects.values_list("name", flat=True)) == {"Editors", "Fact-checkers"}
     assert Group.objects.get(name="Editors").permissions.filter(codename="publish_claim").exists()
+
+
+@pytest.mark.parametrize(
+    ("choices", "rule"),
+    [
+        (choices.Measure, counts.Measure),
+        (choices.Qualifier, counts.Qualifier),
+        (choices.GroupClass, groups.GroupClass),
+        (choices.Corroboration, corroboration.Corroboration),
+        (choices.Credibility, corroboration.Credibility),
+    ],
+)
+def test_each_choice_lists_exactly_its_rules_values(choices: Any, rule: Any) -> None:
+    """The rules own the values; the database and the forms must not drift from them."""
+    assert [(c.name, c.value) for c in choices] == [(r.name, r.value) for r in rule]
