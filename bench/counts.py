@@ -187,29 +187,15 @@ def accuracy_quantulum(rows: list[dict]) -> float:
     return right / len(rows)
 
 
-def main() -> None:
-    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    args.add_argument("--quick", action="store_true", help="smaller inputs, fewer repetitions")
-    quick = args.parse_args().quick
-    warnings.filterwarnings("ignore")  # quantulum3 warns about its optional classifier
+def mb(texts: list[str]) -> float:
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6
 
-    size = 1_000_000 if quick else 5_000_000
-    slice_size = 20_000 if quick else 200_000
-    reps = 5 if quick else 9
-    rows = [json.loads(line) for line in DEV_PHRASES.read_text(encoding="utf-8").splitlines()]
-    phrases = [row["text"] for row in rows]
-    text = news_text(size)
-    # quantulum3 gets slower than linear on long strings: give it the slice
-    # paragraph by paragraph, as it is meant to be called, and extrapolate.
-    paragraphs = news_text(slice_size).split("\n\n")
 
-    def mb(texts: list[str]) -> float:
-        return sum(len(t.encode("utf-8")) for t in texts) / 1e6
+class Results(dict[tuple[str, str], tuple[float, float]]):
+    """(input, tool) -> (MB/s, mentions/s), each printed as it is recorded."""
 
-    results: dict[tuple[str, str], tuple[float, float]] = {}  # (input, tool) -> MB/s, mentions/s
-
-    def record(inp: str, tool: str, texts: list[str], seconds: float, mentions: int) -> None:
-        results[inp, tool] = (mb(texts) / seconds, mentions / seconds)
+    def record(self, inp: str, tool: str, texts: list[str], seconds: float, mentions: int) -> None:
+        self[inp, tool] = (mb(texts) / seconds, mentions / seconds)
         print(
             f"{inp:<19} {tool:<11} {mb(texts):8.3f} MB  {seconds * 1000:9.1f} ms  "
             f"{mentions:7d} mentions  {mb(texts) / seconds:9.3f} MB/s  "
@@ -217,21 +203,22 @@ def main() -> None:
             flush=True,
         )
 
-    print(
-        f"CPU time, medians of {reps} repetitions (quantulum3: 3); "
-        f"dev phrases: {len(phrases)} calls, one per phrase; "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
-    quantulum(["warm up 3 people"])
-    fast = {"ours": ours, "regex floor": floor}
-    timed = measure(fast, phrases, reps, {"ours": 30, "regex floor": 200})
-    timed |= measure({"quantulum3": quantulum}, phrases, 3, {})
-    for name in ("ours", "quantulum3", "regex floor"):
-        record("dev phrases", name, phrases, *timed[name])
 
-    arts = articles(text)[: 40 if quick else 200]
-    few = arts[: 2 if quick else 5]
-    timed = measure(fast, arts, reps, {})
+FAST = {"ours": ours, "regex floor": floor}
+TOOLS = ("ours", "quantulum3", "regex floor")
+
+
+def on_phrases(results: Results, phrases: list[str], reps: int) -> None:
+    quantulum(["warm up 3 people"])
+    timed = measure(FAST, phrases, reps, {"ours": 30, "regex floor": 200})
+    timed |= measure({"quantulum3": quantulum}, phrases, 3, {})
+    for name in TOOLS:
+        results.record("dev phrases", name, phrases, *timed[name])
+
+
+def on_articles(results: Results, arts: list[str], few: list[str], reps: int) -> dict[str, float]:
+    """The realistic workload; returns the median CPU ms per article of each tool."""
+    timed = measure(FAST, arts, reps, {})
     # quantulum3 paragraph by paragraph, as on the news text
     timed |= measure({"quantulum3": quantulum}, [p for a in few for p in a.split("\n\n")], 3, {})
     seconds, mentions = timed["quantulum3"]
@@ -240,31 +227,38 @@ def main() -> None:
         f"quantulum3 on the articles: measured on {len(few)}, paragraph by paragraph, "
         f"extrapolated to {len(arts)}"
     )
-    for name in ("ours", "quantulum3", "regex floor"):
-        record(ARTICLES, name, arts, *timed[name])
-    per_article = {name: timed[name][0] / len(arts) * 1000 for name in timed}
+    for name in TOOLS:
+        results.record(ARTICLES, name, arts, *timed[name])
+    return {name: timed[name][0] / len(arts) * 1000 for name in timed}
 
-    synthetic = f"news {size / 1e6:g} MB"
-    timed = measure(fast, [text], reps, {})
+
+def on_news(results: Results, label: str, size: int, slice_size: int, reps: int) -> None:
+    text = news_text(size)
+    timed = measure(FAST, [text], reps, {})
     for name in ("ours", "regex floor"):
-        record(synthetic, name, [text], *timed[name])
+        results.record(label, name, [text], *timed[name])
+    # quantulum3 gets slower than linear on long strings: give it the slice
+    # paragraph by paragraph, as it is meant to be called, and extrapolate.
+    paragraphs = news_text(slice_size).split("\n\n")
     seconds, mentions = measure({"quantulum3": quantulum}, paragraphs, 3, {})["quantulum3"]
     scale = size / slice_size
     print(
         f"quantulum3 on the news text: measured on a {slice_size // 1000} KB slice "
         f"({len(paragraphs)} paragraphs), extrapolated x{scale:g}"
     )
-    record(synthetic, "quantulum3", [text], seconds * scale, round(mentions * scale))
+    results.record(label, "quantulum3", [text], seconds * scale, round(mentions * scale))
 
-    acc_ours, acc_q = accuracy_ours(rows), accuracy_quantulum(rows)
-    print(f"accuracy on the dev phrases: ours {acc_ours:.1%}, quantulum3 {acc_q:.1%}")
 
+def print_tables(
+    results: Results, inputs: tuple[str, ...], accuracy: tuple[float, float], lines: int,
+    per_article: dict[str, float],
+) -> None:  # fmt: skip
     print()
     print("| input | tool | MB/s | mentions/s | ours / tool (MB/s) |")
     print("|---|---|---:|---:|---:|")
-    for inp in ("dev phrases", ARTICLES, synthetic):
+    for inp in inputs:
         base = results[inp, "ours"][0]
-        for tool in ("ours", "quantulum3", "regex floor"):
+        for tool in TOOLS:
             mbs, mps = results[inp, tool]
             note = " (extrapolated)" if tool == "quantulum3" and inp != "dev phrases" else ""
             ratio = "" if tool == "ours" else f"{base / mbs:.3g}x"
@@ -272,19 +266,45 @@ def main() -> None:
     print()
     print("| dev phrases | ours | quantulum3 |")
     print("|---|---:|---:|")
-    print(f"| accuracy ({len(rows)} lines) | {acc_ours:.1%} | {acc_q:.1%} |")
+    print(f"| accuracy ({lines} lines) | {accuracy[0]:.1%} | {accuracy[1]:.1%} |")
     print()
     print(
         f"{ARTICLES} (median CPU ms per article): ours {per_article['ours']:.3f}, "
         f"regex floor {per_article['regex floor']:.3f}, "
         f"quantulum3 {per_article['quantulum3']:.0f} (extrapolated)"
     )
-    for inp in ("dev phrases", ARTICLES, synthetic):
-        o, q, f = (results[inp, t][0] for t in ("ours", "quantulum3", "regex floor"))
+    for inp in inputs:
+        o, q, f = (results[inp, t][0] for t in TOOLS)
         print(
             f"{inp}: ours is {o / q:,.0f}x quantulum3 (target >= 100x) and "
             f"{f / o:.1f}x slower than the regex floor (target <= 10x)"
         )
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--quick", action="store_true", help="smaller inputs, fewer repetitions")
+    quick = args.parse_args().quick
+    warnings.filterwarnings("ignore")  # quantulum3 warns about its optional classifier
+
+    size = 1_000_000 if quick else 5_000_000
+    reps = 5 if quick else 9
+    rows = [json.loads(line) for line in DEV_PHRASES.read_text(encoding="utf-8").splitlines()]
+    phrases = [row["text"] for row in rows]
+    print(
+        f"CPU time, medians of {reps} repetitions (quantulum3: 3); "
+        f"dev phrases: {len(phrases)} calls, one per phrase; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    results = Results()
+    on_phrases(results, phrases, reps)
+    arts = articles(news_text(size))[: 40 if quick else 200]
+    per_article = on_articles(results, arts, arts[: 2 if quick else 5], reps)
+    synthetic = f"news {size / 1e6:g} MB"
+    on_news(results, synthetic, size, 20_000 if quick else 200_000, reps)
+    accuracy = accuracy_ours(rows), accuracy_quantulum(rows)
+    print(f"accuracy on the dev phrases: ours {accuracy[0]:.1%}, quantulum3 {accuracy[1]:.1%}")
+    print_tables(results, ("dev phrases", ARTICLES, synthetic), accuracy, len(rows), per_article)
 
 
 if __name__ == "__main__":
