@@ -78,22 +78,28 @@ def test_an_edit_raises_a_flag_through_a_worker_and_a_fix_resolves_it(
 
 
 def test_a_burst_of_edits_to_one_event_raises_one_flag_once_it_settles(
-    celery_worker_process: WorkerProcess,
+    celery_worker_process: WorkerProcess, settings: Any
 ) -> None:
+    # A lull of a second, and a maximum wait past the burst, in this process (which
+    # queues the recheck) and in the worker (which waits for the lull).
+    settings.RECHECK_COALESCE_SECONDS, settings.RECHECK_MAX_WAIT_SECONDS = 1.0, 30.0
+    celery_worker_process.env |= {"RECHECK_COALESCE_SECONDS": "1", "RECHECK_MAX_WAIT_SECONDS": "30"}
     celery_worker_process.start("burst")
     event = make_event()
     make_claim(event, "JNIM", "50")
     csp = make_claim(event, "CSP-DPA", "about 50")
     wait_for(lambda: Event.objects.get(pk=event.pk).needs_recheck_since is None, timeout=20)
 
-    # An editor types ten figures in quick succession (each one conflicting), over
-    # longer than the coalescing lull: the desk should get one flag with the last
-    # figure, not a flag opened and then updated as each edit lands.
-    for figure in range(80, 90):
+    # An editor keeps changing the figure (each one conflicting) for twice the lull,
+    # edits milliseconds apart: the desk should get one flag with the last figure, not
+    # a flag opened and then updated as each edit lands. No sleeping: the edits
+    # themselves fill the time, so a slow machine only makes fewer of them.
+    first, figure = time.monotonic(), 80
+    while time.monotonic() - first < 2 * settings.RECHECK_COALESCE_SECONDS:
+        figure += 1
         csp = services.claim_update(claim=csp, version=csp.version, by=None, count_text=str(figure))
-        time.sleep(0.1)
     [flag] = wait_for(lambda: open_flags(event), timeout=20)
-    assert "CSP-DPA said 89 (date unknown)" in flag.explanation
+    assert f"CSP-DPA said {figure} (date unknown)" in flag.explanation
     wait_for(lambda: Event.objects.get(pk=event.pk).needs_recheck_since is None, timeout=20)
     assert [h.history_change_reason for h in flag.history.all()] == ["Opened by the recheck"]
     assert worker_errors("burst") == []
