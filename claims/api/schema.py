@@ -8,6 +8,7 @@ operation (an action).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -123,52 +124,58 @@ def operation(
     )
 
 
-def resource(
+def resource[V](
     one: str,
     many: str,
-    response: Any,
     *,
-    create: Any = None,
-    update: Any = None,
     csv: bool = False,
     list_errors: tuple[int, ...] = (400,),
     create_description: str = "",
     update_description: str = "",
-) -> Any:
-    """extend_schema_view for a viewset's list, retrieve and (if given) create and edits.
+) -> Callable[[type[V]], type[V]]:
+    """extend_schema_view for a viewset's list, retrieve and (if it edits) create and edits.
 
-    ``one`` and ``many`` name the resource in summaries: "a claim", "claims".
+    The serializers are the viewset's own: ``serializer_class`` for answers, and
+    ``create_serializer_class`` / ``update_serializer_class`` where ``EditMixin`` gives
+    it writes. ``one`` and ``many`` name the resource in summaries: "a claim", "claims".
     """
-    operations = {
-        "list": operation(
-            summary=f"List {many}",
-            response=response(many=True),
-            etag=False,
-            errors=list_errors,
-            csv=csv,
-        ),
-        "retrieve": operation(summary=one.capitalize(), response=response, errors=(404,)),
-    }
-    if create is not None:
-        operations["create"] = operation(
-            summary=f"Create {one}",
-            description=create_description,
-            request=create,
-            response=response,
-            status=201,
-            errors=(409,),
-        )
-    if update is not None:
-        for name, verb in (("update", "Replace"), ("partial_update", "Edit")):
-            operations[name] = operation(
-                summary=f"{verb} {one}",
-                description=update_description,
-                request=update,
+
+    def describe(viewset: type[V]) -> type[V]:
+        response = viewset.serializer_class  # type: ignore[attr-defined]
+        create = getattr(viewset, "create_serializer_class", None)
+        update = getattr(viewset, "update_serializer_class", None)
+        operations = {
+            "list": operation(
+                summary=f"List {many}",
+                response=response(many=True),
+                etag=False,
+                errors=list_errors,
+                csv=csv,
+            ),
+            "retrieve": operation(summary=one.capitalize(), response=response, errors=(404,)),
+        }
+        if create is not None:
+            operations["create"] = operation(
+                summary=f"Create {one}",
+                description=create_description,
+                request=create,
                 response=response,
-                errors=(404, 409),
-                if_match=True,
+                status=201,
+                errors=(409,),
             )
-    return extend_schema_view(**operations)
+        if update is not None:
+            for name, verb in (("update", "Replace"), ("partial_update", "Edit")):
+                operations[name] = operation(
+                    summary=f"{verb} {one}",
+                    description=update_description,
+                    request=update,
+                    response=response,
+                    errors=(404, 409),
+                    if_match=True,
+                )
+        return extend_schema_view(**operations)(viewset)  # type: ignore[no-any-return]
+
+    return describe
 
 
 # --- ClaimReview: JSON-LD, described by hand (it is not a serializer's output) -----------------

@@ -62,10 +62,7 @@ class ApiViewSet(
 
 
 # --- Events and sources -----------------------------------------------------------------------
-@resource(
-    "an event", "events", api.EventSerializer, create=api.EventWriteSerializer,
-    update=api.EventWriteSerializer,
-)  # fmt: skip
+@resource("an event", "events")
 class EventViewSet(EditMixin, ApiViewSet):
     """Incidents."""
 
@@ -103,10 +100,7 @@ class EventViewSet(EditMixin, ApiViewSet):
         )
 
 
-@resource(
-    "a source", "sources", api.SourceSerializer, create=api.SourceWriteSerializer,
-    update=api.SourceWriteSerializer,
-)  # fmt: skip
+@resource("a source", "sources")
 class SourceViewSet(EditMixin, ApiViewSet):
     """Who speaks or publishes."""
 
@@ -138,9 +132,6 @@ CLAIM_CSV = (
 @resource(
     "a claim",
     "claims",
-    api.ClaimSerializer,
-    create=api.ClaimCreateSerializer,
-    update=api.ClaimWriteSerializer,
     csv=True,
     create_description="Parses `count_text` into an interval; a phrase with no count is a "
     "400 naming `count_text`. Also creates the claimant's own (“asserts”) attribution.",
@@ -265,9 +256,6 @@ ATTRIBUTION_CSV = (
 @resource(
     "an attribution",
     "attributions",
-    api.AttributionSerializer,
-    create=api.AttributionCreateSerializer,
-    update=api.AttributionWriteSerializer,
     csv=True,
     create_description="`count_text` is the source's own figure, if it gave one; a phrase "
     "with no count is a 400 naming it. A contradiction without a figure must say what it "
@@ -331,7 +319,7 @@ FLAG_CSV = (
 CLOSE_DESCRIPTION = "Editors only. A flag that is no longer open is a 409."
 
 
-@resource("a conflict flag", "conflict flags", api.FlagSerializer, csv=True)
+@resource("a conflict flag", "conflict flags", csv=True)
 class FlagViewSet(ApiViewSet):
     """Conflicts the recheck found; editors resolve or dismiss them."""
 
@@ -388,7 +376,7 @@ TOLL_CSV = (
 )  # fmt: skip
 
 
-@resource("a toll", "the event's tolls", api.TollSerializer, csv=True, list_errors=(400, 404))
+@resource("a toll", "the event's tolls", csv=True, list_errors=(400, 404))
 class TollViewSet(ApiViewSet):
     """The tolls the desk can publish for one event (``/api/events/{id}/tolls/``)."""
 
