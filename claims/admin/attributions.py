@@ -115,6 +115,7 @@ class AttributionAdmin(DeskAdmin):
             super()
             .get_queryset(request)
             .select_related("source", "claim__event", "claim__claimant", "verified_by")
+            .defer("claim__made_at")  # not shown here; one out of range would fail the page
         )
 
     def list_context(self, request: HttpRequest) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from claims import validation
 from claims.extraction.names import name_key
 from claims.groups import GroupClass
 from claims.models import Attribution, Claim, Event, GroupTerm, Source, SourceAlias
+from claims.selectors import with_readable_times
 
 from .common import Actor, StaleEdit, clean_input, parse_count_field, remember, require
 from .recheck import mark_for_recheck
@@ -370,7 +371,7 @@ def claim_update(
     if unknown:
         raise TypeError(f"Unknown claim fields: {sorted(unknown)}")
     changes = clean_input(**changes)
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    current = with_readable_times(Claim.objects.select_for_update()).get(pk=claim.pk)
     if current.version != version:
         raise StaleEdit(current, version)
     old_event_id = current.event_id
@@ -493,7 +494,11 @@ def attribution_update(
     if unknown:
         raise TypeError(f"Unknown attribution fields: {sorted(unknown)}")
     changes = clean_input(**changes)
-    current = Attribution.objects.select_for_update().select_related("claim").get(pk=attribution.pk)
+    current = (
+        with_readable_times(Attribution.objects.select_for_update())
+        .select_related("claim")
+        .get(pk=attribution.pk)
+    )
     if current.version != version:
         raise StaleEdit(current, version)
     # What the source said: changing any of it needs the statement verified again.

@@ -16,6 +16,7 @@ from django.utils import timezone
 from claims import selectors
 from claims.corroboration import Corroboration
 from claims.models import Attribution, Claim, ConflictFlag, Toll
+from claims.selectors import with_readable_times
 from claims.workflow import TRANSITIONS, Verdict
 
 from .common import Actor, StaleEdit, TransitionNotAllowed, clean_input, remember, require
@@ -56,7 +57,11 @@ def claim_transition(
     require(by, transition.permission)
     given = clean_input(note=note, override_reason=override_reason)
     note, override_reason = given["note"], given["override_reason"]
-    current = Claim.objects.select_for_update().select_related("claimant").get(pk=claim.pk)
+    current = (
+        with_readable_times(Claim.objects.select_for_update())
+        .select_related("claimant")
+        .get(pk=claim.pk)
+    )
     if current.version != version:
         raise StaleEdit(current, version)
     if current.status not in transition.sources:
@@ -115,7 +120,7 @@ def claim_assign(
 ) -> Claim:
     """Give a claim to a fact-checker or editor (or to nobody)."""
     require(by, "claims.assign_claim")
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    current = with_readable_times(Claim.objects.select_for_update()).get(pk=claim.pk)
     if version is not None and current.version != version:
         raise StaleEdit(current, version)
     if assignee is not None:
@@ -138,7 +143,11 @@ def _verification(
 ) -> Attribution:
     require(by, "claims.verify_attribution")
     note = clean_input(note=note)["note"]
-    current = Attribution.objects.select_for_update().select_related("claim").get(pk=attribution.pk)
+    current = (
+        with_readable_times(Attribution.objects.select_for_update())
+        .select_related("claim")
+        .get(pk=attribution.pk)
+    )
     if version is not None and current.version != version:
         raise StaleEdit(current, version)
     current.verification = state
@@ -212,7 +221,7 @@ def claim_set_credibility(
         raise ValidationError({"reason": "Say why you rate it so."})
     if credibility is not None and credibility not in range(1, 7):
         raise ValidationError({"credibility": "Credibility runs from 1 to 6."})
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    current = with_readable_times(Claim.objects.select_for_update()).get(pk=claim.pk)
     if current.version != version:
         raise StaleEdit(current, version)
     current.credibility_override = credibility
