@@ -187,11 +187,15 @@ def test_import_article_refuses_a_publication_time_out_of_range(
 
 
 # --- Single-line names, control characters and sizes -----------------------------------------
-def test_an_event_title_edited_with_a_newline_is_stored_on_one_line(
+def test_names_edited_with_a_newline_are_stored_on_one_line(
     world: World, as_editor: APIClient
 ) -> None:
-    event = services.event_update(event=world.event, by=None, title="Ambush\nnear\tMenaka ")
-    assert event.title == "Ambush near Menaka"
+    event = services.event_update(
+        event=world.event, by=None, title="Ambush\nnear\tMenaka ", place="Near\nMenaka\u202e"
+    )
+    assert (event.title, event.place) == ("Ambush near Menaka", "Near Menaka")
+    source = services.source_update(source=world.jnim, by=None, name="JNIM\r\nmedia")
+    assert source.name == "JNIM media"
     url = f"/api/events/{event.pk}/"
     response = as_editor.patch(
         url, {"title": "Ambush on\r\nthe convoy"}, format="json", HTTP_IF_MATCH=etag(as_editor, url)
