@@ -92,6 +92,9 @@ def test_pages_show_a_row_with_a_time_out_of_range(
     ]
     for url in pages:
         assert desk.get(url).status_code == 200, url
+    for model in ("claim", "attribution"):  # the CSV of each list, read to the end
+        download = desk.get(reverse(f"admin:claims_{model}_export"))
+        assert b"".join(download.streaming_content).count(b"\n") >= 2
     for url in (f"/api/claims/{claim.pk}/", "/api/claims/", f"/api/events/{world.event.pk}/"):
         assert as_editor.get(url).status_code == 200, url
 
