@@ -3,20 +3,112 @@
 The recheck, the review guard, the event page and the commands all read an event
 through ``event_statements`` and judge it through ``event_analysis``, so each rule of
 ANALYSIS.md has one implementation (``claims.analysis``) and one way in.
+
+Times people and imports set are read through ``readable_times``: a value written
+around the services out of Python's range (year 10000: PostgreSQL stores it, psycopg
+cannot load it) is read as NULL and logged, so one such row neither fails a page nor
+wedges its event's recheck (issue #15). The services refuse such values since.
 """
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models.query import ModelIterable
 
 from claims.analysis import EventAnalysis, analyse
 from claims.conflicts import Figure, Scope, Stance, Statement, Verification
 from claims.counts import parse_count
 from claims.groups import Group, Vocabulary
 from claims.models import Attribution, Claim, ConflictFlag, GroupTerm
+
+logger = logging.getLogger(__name__)
+
+# What Python can hold; PostgreSQL stores far beyond it.
+FIRST = datetime(1, 1, 1, tzinfo=UTC)
+LAST = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def readable_name(name: str) -> str:
+    return f"{name}_readable"
+
+
+def readable(name: str) -> Case:
+    """The column ``name``, or NULL when Python could not read it back."""
+    return Case(
+        When(**{f"{name}__range": (FIRST, LAST)}, then=F(name)),
+        output_field=models.DateTimeField(),
+    )
+
+
+def readable_times[M: models.Model](
+    queryset: models.QuerySet[M], *names: str
+) -> models.QuerySet[M]:
+    """``queryset`` with each of ``names`` read as ``<name>_readable``: NULL when out of
+    Python's range. The column itself is not loaded."""
+    return queryset.defer(*names).annotate(
+        **{readable_name(name): readable(name) for name in names}
+    )
+
+
+# The times people and imports set, by model (the history keeps copies of them). The
+# others (created_at, updated_at, needs_recheck_since...) only Django itself writes.
+GUARDED_TIMES = {
+    "claim": ("made_at",),
+    "historicalclaim": ("made_at",),
+    "attribution": ("published_at", "verified_at"),
+    "historicalattribution": ("published_at", "verified_at"),
+}
+
+
+class _ReadableTimes(ModelIterable):  # type: ignore[type-arg]
+    """Objects whose guarded times hold their readable value (None when out of range)."""
+
+    def __iter__(self) -> Any:
+        names = GUARDED_TIMES.get(self.queryset.model._meta.model_name or "", ())
+        for obj in super().__iter__():
+            for name in names:
+                if readable_name(name) in obj.__dict__:
+                    setattr(obj, name, obj.__dict__.pop(readable_name(name)))
+            yield obj
+
+
+def with_readable_times[M: models.Model](queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """``queryset`` whose objects read a guarded time stored out of Python's range as
+    None instead of failing: for pages that show a whole row, and the services that
+    edit it (saving it then stores NULL, in the history, instead of the unreadable
+    value). Models without guarded times are returned as they are."""
+    names = GUARDED_TIMES.get(queryset.model._meta.model_name or "", ())
+    if not names:
+        return queryset
+    guarded = readable_times(queryset, *names)
+    guarded._iterable_class = _ReadableTimes
+    return guarded
+
+
+def _readable_time(row: dict[str, Any], name: str, what: str) -> datetime | None:
+    """A row's time read through ``readable``; one stored out of range is logged."""
+    value = row.pop(readable_name(name))
+    if value is None and row.pop(f"{name}_stored"):
+        logger.warning(
+            "%s #%s: %s is stored out of range (years 1 to 9999); read as unknown. "
+            "Correct it in the admin.",
+            what,
+            row["id"],
+            name,
+        )
+    return value
+
+
+def _times(name: str) -> dict[str, Any]:
+    stored = models.ExpressionWrapper(Q(**{f"{name}__isnull": False}), models.BooleanField())
+    return {readable_name(name): readable(name), f"{name}_stored": stored}
+
 
 CLAIM_FIELDS = (
     "id",
@@ -30,7 +122,6 @@ CLAIM_FIELDS = (
     "count_low",
     "count_high",
     "count_qualifier",
-    "made_at",
     "verdict",
 )
 ATTRIBUTION_FIELDS = (
@@ -45,7 +136,6 @@ ATTRIBUTION_FIELDS = (
     "count_low",
     "count_high",
     "count_qualifier",
-    "published_at",
     "verification",
 )
 
@@ -85,7 +175,7 @@ def _claim_statement(row: dict[str, Any], group: Group) -> Statement:
         figure=figure_of(
             row["count_text"], row["count_low"], row["count_high"], row["count_qualifier"]
         ),
-        published_at=row["made_at"],
+        published_at=_readable_time(row, "made_at", "Claim"),
         excluded=row["verdict"] == Claim.Verdict.FALSE,
         reliability=row["claimant__reliability"],
     )
@@ -111,7 +201,7 @@ def _attribution_statement(row: dict[str, Any], claim: Statement) -> Statement:
         group=claim.group,
         stance=stance,
         figure=figure,
-        published_at=row["published_at"],
+        published_at=_readable_time(row, "published_at", "Attribution"),
         verification=verification,
         disputes=Scope(row["disputes"]) if row["disputes"] else None,
         excluded=claim.excluded or verification == Verification.REJECTED,
@@ -121,7 +211,11 @@ def _attribution_statement(row: dict[str, Any], claim: Statement) -> Statement:
 
 def claim_rows(event_id: int) -> QuerySet[Claim, dict[str, Any]]:
     # No ORDER BY: the rules do not depend on order, and the database need not sort.
-    return Claim.objects.filter(event_id=event_id).order_by().values(*CLAIM_FIELDS)
+    return (
+        Claim.objects.filter(event_id=event_id)
+        .order_by()
+        .values(*CLAIM_FIELDS, **_times("made_at"))
+    )
 
 
 def attribution_rows(event_id: int) -> QuerySet[Attribution, dict[str, Any]]:
@@ -135,7 +229,7 @@ def attribution_rows(event_id: int) -> QuerySet[Attribution, dict[str, Any]]:
             | Q(stance=Attribution.Stance.CONTRADICTS)
         )
         .order_by()
-        .values(*ATTRIBUTION_FIELDS)
+        .values(*ATTRIBUTION_FIELDS, **_times("published_at"))
     )
 
 

@@ -46,9 +46,14 @@ def test_a_body_over_the_limit_is_413_in_json(world: World, as_editor: APIClient
         url, {"text": "y" * (3 * MB)}, format="json", HTTP_IF_MATCH=etag(as_editor, url)
     )
     assert response.status_code == 413
-    # Under the limit is fine.
+    # Under the body's limit, the field's own size limit (claims.validation) says no.
     response = as_editor.patch(
         url, {"text": "z" * (2 * MB)}, format="json", HTTP_IF_MATCH=etag(as_editor, url)
+    )
+    assert response.status_code == 400
+    assert "at most 10,000 are kept here" in error(response)["fields"]["text"][0]
+    response = as_editor.patch(
+        url, {"text": "z" * 10_000}, format="json", HTTP_IF_MATCH=etag(as_editor, url)
     )
     assert response.status_code == 200
 

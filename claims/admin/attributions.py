@@ -25,7 +25,7 @@ from claims.conflicts import Figure, Scope, Stance
 from claims.corroboration import verification_effect
 from claims.counts import describe
 from claims.models import Attribution
-from claims.selectors import figure_of, origin_key
+from claims.selectors import figure_of, origin_key, readable
 
 from . import display
 from .base import EXPORT_CHUNK, DeskAdmin, SavedThrough, bulk_action, button
@@ -115,6 +115,7 @@ class AttributionAdmin(DeskAdmin):
             super()
             .get_queryset(request)
             .select_related("source", "claim__event", "claim__claimant", "verified_by")
+            .defer("claim__made_at")  # not shown here; one out of range would fail the page
         )
 
     def list_context(self, request: HttpRequest) -> dict[str, Any]:
@@ -198,11 +199,15 @@ class AttributionAdmin(DeskAdmin):
             "link", "archived copy", "published at", "count as written", "low", "high",
             "claim", "claimant", "event", "checked by", "checked at", "note",
         ]  # fmt: skip
-        rows = queryset.values_list(
+        # A time stored out of Python's range is an empty cell, not a broken download.
+        times = queryset.annotate(
+            published_at_csv=readable("published_at"), verified_at_csv=readable("verified_at")
+        )
+        rows = times.values_list(
             "id", "verification", "source__name", "source__reliability", "source__origin",
-            "stance", "quote", "url", "archive_url", "published_at", "count_text", "count_low",
-            "count_high", "claim_id", "claim__claimant__name", "claim__event__title",
-            "verified_by__username", "verified_at", "verification_note",
+            "stance", "quote", "url", "archive_url", "published_at_csv", "count_text",
+            "count_low", "count_high", "claim_id", "claim__claimant__name", "claim__event__title",
+            "verified_by__username", "verified_at_csv", "verification_note",
         ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
         return header, rows
 

@@ -41,6 +41,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims.exports import csv_lines
+from claims.selectors import with_readable_times
 from claims.services import ServiceError, StaleEdit
 
 from . import display, history, inputs, refusals
@@ -191,7 +192,8 @@ class DeskAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         counts = {name: count_of(rows, link) for name, (rows, link) in self.list_counts.items()}
-        return super().get_queryset(request).annotate(**counts)
+        # A time stored out of Python's range shows empty rather than failing the page.
+        return with_readable_times(super().get_queryset(request).annotate(**counts))
 
     # Bulk actions name the permission they need: admin.action(permissions=["verify"])
     # asks has_verify_permission().
@@ -294,7 +296,9 @@ class DeskAdmin(SimpleHistoryAdmin):
             raise Http404(f"There is no {self.opts.verbose_name} #{object_id}.")
         if not self.has_view_history_or_change_history_permission(request, obj):
             raise PermissionDenied
-        records = self.model.history.filter(id=obj.pk).order_by("-history_id")  # type: ignore[attr-defined]
+        records = with_readable_times(self.model.history.filter(id=obj.pk)).order_by(  # type: ignore[attr-defined]
+            "-history_id"
+        )
         page = Paginator(records, self.history_list_per_page).get_page(request.GET.get("p"))
         context = {
             **self.admin_site.each_context(request),

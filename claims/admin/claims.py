@@ -63,7 +63,8 @@ class AttributionInline(admin.TabularInline):
     classes = ["vf-attributions"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attribution]:
-        return super().get_queryset(request).select_related("source", "verified_by").order_by("id")
+        rows = super().get_queryset(request).select_related("source", "verified_by")
+        return selectors.with_readable_times(rows).order_by("id")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -321,7 +322,8 @@ class ClaimAdmin(DeskAdmin):
             formset.new_objects.append(created)
 
     def page_context(self, request: HttpRequest, obj: Claim) -> dict[str, Any]:
-        claim = Claim.objects.select_related("event", "claimant", "assignee").get(pk=obj.pk)
+        claims = Claim.objects.select_related("event", "claimant", "assignee")
+        claim = selectors.with_readable_times(claims).get(pk=obj.pk)
         context = claim_page_context(request, claim)
         # The saved claim, not the instance a refused form has filled with its input.
         context["subtitle"] = str(claim)
@@ -433,11 +435,12 @@ CSV_HEADER = [
 
 def claim_csv(queryset: QuerySet[Claim]) -> tuple[list[str], Iterable[Sequence[Any]]]:
     """The claims as the CSV has them, read a chunk at a time."""
-    rows = queryset.values_list(
+    # A time stored out of Python's range is an empty cell, not a broken download.
+    rows = queryset.annotate(made_at_csv=selectors.readable("made_at")).values_list(
         "id", "event__title", "claimant__name", "claimant__reliability", "measure", "group",
         "group_class", "count_text", "count_low", "count_high", "status", "verdict",
         "corroboration", "credibility", "credibility_override", "assignee__username",
-        "made_at", "created_at", "text",
+        "made_at_csv", "created_at", "text",
     ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
     status = dict(Claim.Status.choices)
 

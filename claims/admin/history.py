@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, OuterRef, Subquery
 
 from claims.models import Attribution, Claim, ConflictFlag, Event, Source
+from claims.selectors import with_readable_times
 from claims.workflow import TRANSITIONS
 
 from .display import when
@@ -64,7 +65,9 @@ def with_previous(records: Sequence[Any]) -> list[tuple[Any, Any]]:
         .annotate(previous=Subquery(before))
         .values_list("history_id", "previous")
     )
-    previous = model.objects.in_bulk([p for p in ids.values() if p is not None])
+    previous = with_readable_times(model.objects.all()).in_bulk(
+        [p for p in ids.values() if p is not None]
+    )
     return [(r, previous.get(ids.get(r.history_id))) for r in records]
 
 
@@ -234,10 +237,12 @@ def entries(
 def claim_timeline(claim: Claim, limit: int = 12) -> list[Entry]:
     """The latest ``limit`` changes to a claim and its attributions, newest first."""
     claim_records = list(
-        Claim.history.filter(id=claim.pk).order_by("-history_id")[:limit]  # type: ignore[attr-defined]
+        with_readable_times(Claim.history.filter(id=claim.pk)).order_by("-history_id")[:limit]  # type: ignore[attr-defined]
     )
     attribution_records = list(
-        Attribution.history.filter(claim_id=claim.pk).order_by("-history_id")[:limit]  # type: ignore[attr-defined]
+        with_readable_times(Attribution.history.filter(claim_id=claim.pk)).order_by(  # type: ignore[attr-defined]
+            "-history_id"
+        )[:limit]
     )
     found = entries(Claim, claim_records) + entries(Attribution, attribution_records)
     return sorted(found, key=lambda e: e.when, reverse=True)[:limit]

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from claims.models import Attribution, Claim, ConflictFlag, Event
+from claims.selectors import with_readable_times
 
 from . import display, history
 
@@ -136,7 +137,7 @@ def recent_activity(limit: int = 12) -> list[history.Entry]:
     """The latest changes to claims, attributions and flags, anywhere on the desk."""
     found: list[history.Entry] = []
     for model, subject, link in ACTIVITY:
-        records = list(model.history.order_by("-history_date")[:limit])  # type: ignore[attr-defined]
+        records = list(with_readable_times(model.history.order_by("-history_date"))[:limit])  # type: ignore[attr-defined]
         said = history.entries(model, records, subject)
         found += [replace(e, url=link(r)) for r, e in zip(records, said, strict=True)]
     return sorted(found, key=lambda e: e.when, reverse=True)[:limit]

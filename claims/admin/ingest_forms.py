@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.forms import formset_factory
 
 from claims.extraction import ArticleError, ClaimDraft, EventDraft, check_article_text
 from claims.models import Attribution, Event, Measure, Source
-from claims.services import parse_count_field
+from claims.services import clean_input, parse_count_field
 
 
 class ArticleForm(forms.Form):
@@ -46,6 +47,13 @@ class ArticleForm(forms.Form):
             return check_article_text(text)
         except ArticleError as exc:
             raise ValidationError(str(exc)) from exc
+
+    def clean_published(self) -> datetime:
+        # The services' range (claims.validation): year 9999 or 0001 said so, not a 500.
+        try:
+            return clean_input(published=self.cleaned_data["published"])["published"]
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["published"]) from exc
 
 
 class EventDraftForm(forms.Form):

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from claims.selectors import with_readable_times
 from claims.services import ServiceError, StaleEdit
 
 
@@ -176,7 +177,7 @@ def stale_details(
     new_token: str,
 ) -> StaleDetails:
     """Compare what the user loaded, what is saved now and what they typed."""
-    history = model.history  # type: ignore[attr-defined]
+    history = with_readable_times(model.history.all())  # type: ignore[attr-defined]
     loaded = history.filter(id=pk, **lock_filter).order_by("-history_id").first()
     latest = history.filter(id=pk).select_related("history_user").order_by("-history_id").first()
     who, when = "Someone", None

@@ -7,7 +7,14 @@ record who and why in the history, and mark the events whose conflicts may have
 changed so that a recheck runs after commit.
 """
 
-from .common import Actor, ServiceError, StaleEdit, TransitionNotAllowed, parse_count_field
+from .common import (
+    Actor,
+    ServiceError,
+    StaleEdit,
+    TransitionNotAllowed,
+    clean_input,
+    parse_count_field,
+)
 from .editing import (
     attribution_create,
     attribution_update,
@@ -63,6 +70,7 @@ __all__ = [
     "claim_set_credibility",
     "claim_transition",
     "claim_update",
+    "clean_input",
     "corroboration_now",
     "event_create",
     "event_request_recheck",

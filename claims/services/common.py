@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from claims import validation
 from claims.counts import CountRange, parse_count
 
 if TYPE_CHECKING:
@@ -53,14 +55,31 @@ def remember(obj: Any, actor: Actor, reason: str) -> None:
     obj._change_reason = reason or None
 
 
+def clean_input(**values: Any) -> dict[str, Any]:
+    """``values`` cleaned by ``claims.validation`` (one-line names without control or
+    bidi characters, sizes, times in range), or a ValidationError naming each field.
+
+    Every service that stores text or a time people or imports give calls this first,
+    so admin forms, the API and imports refuse the same things with the same words.
+    """
+    cleaned, problems = validation.clean_input(values, now=timezone.now())
+    if problems:
+        raise ValidationError(problems)
+    return cleaned
+
+
 def parse_count_field(phrase: str, *, field: str = "count_text") -> CountRange:
     """The interval for a count phrase, or a ValidationError that names the phrase."""
-    phrase = (phrase or "").strip()
+    phrase = validation.single_line(phrase or "")
     if not phrase:
         raise ValidationError({field: "Give the count as written, e.g. “at least six”."})
-    if len(phrase) > 200:
+    if len(phrase) > validation.SINGLE_LINE["count_text"]:
         raise ValidationError({field: "A count phrase is at most 200 characters."})
     parsed = parse_count(phrase)
+    if parsed is None and (backwards := validation.reversed_range(phrase)) is not None:
+        raise ValidationError(
+            {field: f"“{phrase}” gives the larger figure first. Write it “{backwards}”."}
+        )
     if parsed is None:
         raise ValidationError(
             {

@@ -15,11 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
+from claims import validation
 from claims.extraction.names import name_key
 from claims.groups import GroupClass
 from claims.models import Attribution, Claim, Event, GroupTerm, Source, SourceAlias
+from claims.selectors import with_readable_times
 
-from .common import Actor, StaleEdit, parse_count_field, remember, require
+from .common import Actor, StaleEdit, clean_input, parse_count_field, remember, require
 from .recheck import mark_for_recheck
 
 CLAIM_FIELDS = {
@@ -56,7 +58,7 @@ EVENT_FIELDS = {
 
 
 def clean_group(group: str) -> str:
-    group = " ".join((group or "").split())
+    group = validation.single_line(group or "")
     if not group:
         raise ValidationError({"group": "Say who was counted, e.g. “Wagner mercenaries”."})
     return group
@@ -82,7 +84,8 @@ def event_create(
     unknown = set(fields) - EVENT_FIELDS
     if unknown:
         raise TypeError(f"Unknown event fields: {sorted(unknown)}")
-    event = Event(title=" ".join(title.split()), date=date, **fields)
+    # One line, single spaces, no bidi controls: a title heads pages and email subjects.
+    event = Event(**clean_input(title=title, date=date, **fields))
     _full_clean(event)
     remember(event, by, reason)
     event.save()
@@ -95,9 +98,8 @@ def event_update(*, event: Event, by: Actor, reason: str = "Edited", **changes: 
     unknown = set(changes) - EVENT_FIELDS
     if unknown:
         raise TypeError(f"Unknown event fields: {sorted(unknown)}")
+    changes = clean_input(**changes)  # as event_create: a title edited stays one line
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if "title" in changes:  # as event_create: one line, single spaces (it heads emails)
-        changes["title"] = " ".join(str(changes["title"]).split())
     for name, value in changes.items():
         setattr(event, name, value)
     _full_clean(event)
@@ -130,8 +132,9 @@ def source_create(
     unknown = set(fields) - SOURCE_FIELDS
     if unknown:
         raise TypeError(f"Unknown source fields: {sorted(unknown)}")
-    name = " ".join(name.split())
-    source = Source(name=name, kind=kind, origin=" ".join(origin.split()) or name, **fields)
+    fields = clean_input(name=name, origin=origin, **fields)
+    fields["origin"] = fields["origin"] or fields["name"]
+    source = Source(kind=kind, **fields)
     _full_clean(source)
     _name_not_an_alias(source)
     remember(source, by, reason)
@@ -158,11 +161,12 @@ def source_update(
     unknown = set(changes) - SOURCE_FIELDS
     if unknown:
         raise TypeError(f"Unknown source fields: {sorted(unknown)}")
+    changes = clean_input(**changes)
     source = Source.objects.select_for_update().get(pk=source.pk)
     judged_before = (source.origin, source.reliability)
     for name, value in changes.items():
         setattr(source, name, value)
-    source.origin = " ".join(source.origin.split()) or source.name
+    source.origin = validation.single_line(source.origin) or source.name
     _full_clean(source)
     _name_not_an_alias(source)
     if aliases is not None:
@@ -196,7 +200,7 @@ def _set_aliases(source: Source, aliases: Iterable[str], *, by: Actor, reason: s
     """Make the source's aliases exactly ``aliases``; refuse one that names another source."""
     wanted: dict[str, str] = {}
     for given in aliases:
-        name = " ".join((given or "").split())
+        name = validation.single_line(given or "")
         key = name_key(name)
         if not key or key == name_key(source.name):
             continue  # empty, or the source's own name
@@ -242,7 +246,7 @@ def _check_aliases_free(source: Source, wanted: dict[str, str]) -> None:
 
 # --- The group vocabulary -------------------------------------------------------------------
 def _term(term: str) -> str:
-    term = " ".join((term or "").casefold().split())
+    term = validation.single_line(term or "").casefold()
     if not term:
         raise ValidationError({"term": "Give the word as it appears in a group, e.g. “askaris”."})
     return term
@@ -318,12 +322,14 @@ def claim_create(
     fact-checker can verify that the claimant really said it, with its link and quote.
     """
     require(by, "claims.add_claim")
+    given = clean_input(group=group, text=text, made_at=made_at, quote=quote)
+    text, made_at, quote = given["text"], given["made_at"], given["quote"]
     count = parse_count_field(count_text)
     claim = Claim(
         event=event,
         claimant=claimant,
         measure=measure,
-        group=clean_group(group),
+        group=clean_group(given["group"]),
         group_class_override=group_class_override,
         count_text=count.phrase.strip(),
         count_low=count.low,
@@ -364,7 +370,8 @@ def claim_update(
     unknown = set(changes) - CLAIM_FIELDS
     if unknown:
         raise TypeError(f"Unknown claim fields: {sorted(unknown)}")
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    changes = clean_input(**changes)
+    current = with_readable_times(Claim.objects.select_for_update()).get(pk=claim.pk)
     if current.version != version:
         raise StaleEdit(current, version)
     old_event_id = current.event_id
@@ -434,15 +441,16 @@ def attribution_create(
     reason: str = "Created",
 ) -> Attribution:
     require(by, "claims.add_attribution")
+    given = clean_input(quote=quote, published_at=published_at)
     attribution = Attribution(
         claim=claim,
         source=source,
         stance=stance,
         disputes=disputes,
-        quote=quote,
+        quote=given["quote"],
         url=url,
         archive_url=archive_url,
-        published_at=published_at,
+        published_at=given["published_at"],
     )
     _attribution_count(attribution, count_text)
     _full_clean(attribution)
@@ -485,7 +493,12 @@ def attribution_update(
     unknown = set(changes) - ATTRIBUTION_FIELDS
     if unknown:
         raise TypeError(f"Unknown attribution fields: {sorted(unknown)}")
-    current = Attribution.objects.select_for_update().select_related("claim").get(pk=attribution.pk)
+    changes = clean_input(**changes)
+    current = (
+        with_readable_times(Attribution.objects.select_for_update())
+        .select_related("claim")
+        .get(pk=attribution.pk)
+    )
     if current.version != version:
         raise StaleEdit(current, version)
     # What the source said: changing any of it needs the statement verified again.

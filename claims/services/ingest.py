@@ -40,12 +40,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from claims import validation
 from claims.extraction import ArticleDraft, ClaimDraft, EventDraft, extract_article
 from claims.extraction.names import name_keys
 from claims.groups import normalise as group_key
 from claims.models import Attribution, Claim, Event, Source, SourceAlias
 
-from .common import Actor, parse_count_field, require
+from .common import Actor, clean_input, parse_count_field, require
 from .editing import attribution_create, claim_create, event_create, source_create
 
 __all__ = [
@@ -97,8 +98,12 @@ class ArticlePreview:
 def article_drafts(text: str, *, publisher: str, published: datetime) -> ArticlePreview:
     """The drafts of an article as every interface shows them. Saves nothing.
 
-    Raises ``claims.extraction.ArticleError`` for text that cannot be read as an article.
+    Raises ``claims.extraction.ArticleError`` for text that cannot be read as an article,
+    and ValidationError for a publication time out of range (dates in the text are read
+    from it: year 9999 overflowed the reading of "on Thursday").
     """
+    given = clean_input(publisher=publisher, published=published)
+    publisher, published = given["publisher"], given["published"]
     article = extract_article(text, publisher=publisher, published=published)
     sources = match_sources(article)
     return ArticlePreview(article, propose_events(article), sources)
@@ -111,7 +116,7 @@ def find_sources(names: Iterable[str]) -> dict[str, Source]:
     article or a description, its acronym ("the Al Qaeda-linked group JNIM" is "jnim").
     """
     keys_of = {name: name_keys(name) for name in dict.fromkeys(names)}
-    exact_of = {name: " ".join(name.split()).casefold() for name in keys_of}
+    exact_of = {name: validation.single_line(name).casefold() for name in keys_of}
     keys = {k for ks in keys_of.values() for k in ks}
     if not keys:
         return {}
@@ -214,7 +219,7 @@ class _Sources:
         return self.get(draft.claimant, draft.claimant_kind)
 
     def get(self, name: str, kind: str) -> Source:
-        name = " ".join(name.split())
+        name = validation.single_line(name)
         key = name.casefold()
         if key not in self.cache:
             source = find_sources([name]).get(name)
@@ -230,7 +235,7 @@ def _event_for(
 ) -> Event:
     if chosen is not None:
         return chosen
-    existing = Event.objects.filter(title__iexact=" ".join(draft.title.split())).first()
+    existing = Event.objects.filter(title__iexact=validation.single_line(draft.title)).first()
     if existing is not None:
         return existing
     event = event_create(
@@ -280,7 +285,8 @@ def article_ingest(
     is saved.
     """
     require(by, "claims.add_claim")
-    publisher = " ".join(publisher.split())
+    given = clean_input(publisher=publisher, published_at=published_at)
+    publisher, published_at = given["publisher"], given["published_at"]
     if not publisher:
         raise ValidationError({"publisher": "Say who published the article."})
     plans = [_plan(e) for e in article.events]  # refuse bad links before writing anything

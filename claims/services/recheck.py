@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -293,7 +293,9 @@ def recheck_event(
     """
     with transaction.atomic():
         limit_lock_wait()
-        event = Event.objects.select_for_update().filter(pk=event_id).first()
+        # Only what the recheck needs: the event's own fields are not read here.
+        marks = Event.objects.only("pk", "needs_recheck_since", "last_change_at")
+        event = marks.select_for_update().filter(pk=event_id).first()
         if event is None:
             forget_queued(event_id)
             return None
@@ -305,11 +307,17 @@ def recheck_event(
         forget_queued(event_id)
         if marked is None and not force:
             return RecheckResult(event_id, checked=False)
-        flags = _load_flags(event_id)
-        analysis = analyse(event_statements(event_id), flags.settled)
-        opened, updated, resolved = _apply_flags(event_id, analysis, flags)
-        _store_assessments(event_id, analysis)
-        _store_tolls(event_id, analysis)
+        try:
+            with transaction.atomic():  # a savepoint: an unreadable row undoes only this
+                opened, updated, resolved = _store_analysis(event_id)
+        except DataError:
+            # A row that cannot be read back (psycopg refuses a value PostgreSQL holds,
+            # written around the services): retrying cannot help, so log it and clear
+            # the mark rather than wedge the event. Times out of range are already read
+            # as unknown (claims.selectors); this is for whatever else cannot be read.
+            # Other errors (a bug, a lock timeout) still fail the task, which retries.
+            logger.exception("Event %s: a row could not be read; recheck skipped", event_id)
+            opened, updated, resolved = [], [], []
         Event.objects.filter(pk=event_id).update(
             needs_recheck_since=None, last_checked_at=timezone.now()
         )
@@ -327,6 +335,16 @@ def recheck_event(
             len(resolved),
         )
     return result
+
+
+def _store_analysis(event_id: int) -> tuple[list[int], list[int], list[int]]:
+    """Analyse the event's statements and store flags, assessments and tolls."""
+    flags = _load_flags(event_id)
+    analysis = analyse(event_statements(event_id), flags.settled)
+    opened, updated, resolved = _apply_flags(event_id, analysis, flags)
+    _store_assessments(event_id, analysis)
+    _store_tolls(event_id, analysis)
+    return opened, updated, resolved
 
 
 def requeue_stale_rechecks(*, older_than: timedelta | None = None) -> int:

@@ -16,9 +16,10 @@ from django.utils import timezone
 from claims import selectors
 from claims.corroboration import Corroboration
 from claims.models import Attribution, Claim, ConflictFlag, Toll
+from claims.selectors import with_readable_times
 from claims.workflow import TRANSITIONS, Verdict
 
-from .common import Actor, StaleEdit, TransitionNotAllowed, remember, require
+from .common import Actor, StaleEdit, TransitionNotAllowed, clean_input, remember, require
 from .recheck import mark_for_recheck
 
 
@@ -54,7 +55,13 @@ def claim_transition(
     if transition is None:
         raise TransitionNotAllowed(f"There is no review step called “{action}”.")
     require(by, transition.permission)
-    current = Claim.objects.select_for_update().select_related("claimant").get(pk=claim.pk)
+    given = clean_input(note=note, override_reason=override_reason)
+    note, override_reason = given["note"], given["override_reason"]
+    current = (
+        with_readable_times(Claim.objects.select_for_update())
+        .select_related("claimant")
+        .get(pk=claim.pk)
+    )
     if current.version != version:
         raise StaleEdit(current, version)
     if current.status not in transition.sources:
@@ -113,7 +120,7 @@ def claim_assign(
 ) -> Claim:
     """Give a claim to a fact-checker or editor (or to nobody)."""
     require(by, "claims.assign_claim")
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    current = with_readable_times(Claim.objects.select_for_update()).get(pk=claim.pk)
     if version is not None and current.version != version:
         raise StaleEdit(current, version)
     if assignee is not None:
@@ -135,7 +142,12 @@ def _verification(
     attribution: Attribution, by: Actor, state: str, note: str, version: int | None
 ) -> Attribution:
     require(by, "claims.verify_attribution")
-    current = Attribution.objects.select_for_update().select_related("claim").get(pk=attribution.pk)
+    note = clean_input(note=note)["note"]
+    current = (
+        with_readable_times(Attribution.objects.select_for_update())
+        .select_related("claim")
+        .get(pk=attribution.pk)
+    )
     if version is not None and current.version != version:
         raise StaleEdit(current, version)
     current.verification = state
@@ -170,6 +182,7 @@ def attribution_reject(
 
 def _close_flag(flag: ConflictFlag, by: Actor, status: str, reason: str) -> ConflictFlag:
     require(by, "claims.resolve_flag")
+    reason = clean_input(reason=reason or "")["reason"]
     if not reason or not reason.strip():
         raise ValidationError({"reason": "Say why the flag is closed."})
     current = ConflictFlag.objects.select_for_update().get(pk=flag.pk)
@@ -203,11 +216,12 @@ def claim_set_credibility(
 ) -> Claim:
     """Override the proposed credibility (1 to 6) with a reason; None goes back to it."""
     require(by, "claims.give_verdict")
+    reason = clean_input(reason=reason or "")["reason"]
     if not reason or not reason.strip():
         raise ValidationError({"reason": "Say why you rate it so."})
     if credibility is not None and credibility not in range(1, 7):
         raise ValidationError({"credibility": "Credibility runs from 1 to 6."})
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    current = with_readable_times(Claim.objects.select_for_update()).get(pk=claim.pk)
     if current.version != version:
         raise StaleEdit(current, version)
     current.credibility_override = credibility
@@ -229,6 +243,7 @@ def _current_toll(toll: Toll) -> Toll:
 def toll_confirm(*, toll: Toll, by: Actor, note: str = "") -> Toll:
     """An editor confirms the proposed low / best / high for publication."""
     require(by, "claims.confirm_toll")
+    note = clean_input(note=note)["note"]
     current = _current_toll(toll)
     current.confirmed = True
     current.confirmed_by = by if by is not None and by.is_authenticated else None
@@ -245,6 +260,7 @@ def toll_confirm(*, toll: Toll, by: Actor, note: str = "") -> Toll:
 def toll_override(*, toll: Toll, low: int, best: int, high: int, reason: str, by: Actor) -> Toll:
     """An editor publishes other numbers than the proposal, with a reason."""
     require(by, "claims.confirm_toll")
+    reason = clean_input(reason=reason or "")["reason"]
     if not reason or not reason.strip():
         raise ValidationError({"reason": "Say why the toll differs from the proposal."})
     if not 0 <= low <= best <= high:
