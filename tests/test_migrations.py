@@ -1,10 +1,11 @@
 """Upgrading a database keeps what editors decided and what readers were shown.
 
-From before ANALYSIS.md (migration 0006): the flags of that time were keyed by the group as written, lower-cased, with a packed
-fingerprint; migrations 0007 and 0008 move them onto compared groups and plain
-fingerprints. A conflict an editor dismissed must stay dismissed through the upgrade
-and the first recheck after it, and nothing may be opened twice. From before
-published reviews were frozen (0011): a published claim serves the same ClaimReview.
+From before ANALYSIS.md (migration 0006): the flags of that time were keyed by the
+group as written, lower-cased, with a packed fingerprint; migrations 0007 and 0008 move
+them onto compared groups and plain fingerprints. A conflict an editor dismissed must
+stay dismissed through the upgrade and the first recheck after it, and nothing may be
+opened twice. From before published reviews were frozen (0011): a published claim
+serves the same ClaimReview after the upgrade.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from rest_framework.test import APIClient
+from test_api import make_world
 
 from claims import services
-from claims.models import ConflictFlag
+from claims.models import Claim, ConflictFlag
 
 BEFORE = [("claims", "0006_flag_fingerprints_by_claim_id")]
 OLD = importlib.import_module("claims.migrations.0006_flag_fingerprints_by_claim_id")
@@ -92,11 +95,6 @@ BEFORE_FREEZE = [("claims", "0010_desk_queue_and_search")]
 def test_claims_published_before_the_upgrade_serve_the_same_review_after_it(
     transactional_db: None, editor: Any
 ) -> None:
-    from rest_framework.test import APIClient
-
-    from claims.models import Claim
-    from test_api import make_world
-
     world = make_world()
     claim = world.claim
     for action in ("start_review", "give_verdict", "publish"):
