@@ -6,7 +6,7 @@ all of it at once. Now publishing freezes the review: the edits are recorded as 
 the claim page says what changed since publication, and only a republish by an editor
 lets them through. Finding 3: a source's name is served so that pasting the JSON-LD
 into a ``<script type="application/ld+json">`` cannot end the script (the browser
-half is in test_claimreview_browser.py).
+half is in test_publication_browser.py).
 """
 
 # Fixtures imported from test_api are used as parameters here, which ruff takes for shadowing.

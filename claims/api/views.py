@@ -175,9 +175,11 @@ class ClaimViewSet(EditMixin, ApiViewSet):
     @operation(
         summary="Take a review step",
         description="start_review (needs change_claim), give_verdict with a `verdict`, "
-        "publish (with `override_reason` when a conflict flag is open) and reopen: the last "
-        "three are for editors. A step the claim's status or the rules do not allow is a "
-        "409 that says why (e.g. “confirmed” without an independent verified source).",
+        "publish (with `override_reason` when a conflict flag is open), republish (a "
+        "published claim's ClaimReview is frozen: this lets later edits to its evidence "
+        "through) and reopen: the last four are for editors. A step the claim's status or "
+        "the rules do not allow is a 409 that says why (e.g. “confirmed” without an "
+        "independent verified source).",
         request=api.TransitionSerializer,
         response=api.ClaimSerializer,
         errors=(404, 409),

@@ -1,17 +1,20 @@
-"""The served ClaimReview, embedded the usual way, runs nothing (issue #15, finding 3).
+"""A published claim in the browser: its review embedded in a page, and the desk's republish.
 
-A CMS pastes the JSON-LD into ``<script type="application/ld+json">``. A source named
+Issue #15, finding 3: a CMS pastes the JSON-LD into ``<script type="application/ld+json">``. A source named
 ``JNIM</script><img src=x onerror=alert(1)>`` used to come back raw: the browser ended
 the script at ``</script>``, made the image and ran its handler. Here Debian's Chromium
 loads a page built exactly so from the live server's answer, and the page must hold no
-image, open no dialog, and give back the exact name from ``JSON.parse``.
+image, open no dialog, and give back the exact name from ``JSON.parse``. Finding 2: an
+editor sees on the claim page what changed since publication and republishes it.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from claims import services
 from claims.models import Claim
@@ -64,3 +67,23 @@ def test_the_served_json_ld_embedded_in_a_page_runs_nothing(
         ".textContent).itemReviewed.author.name"
     )
     assert name == HOSTILE
+
+
+def test_an_editor_sees_what_changed_since_publication_and_republishes(
+    transactional_db: None, editor: Any, login: Any, live_server: Any, screenshots: Any
+) -> None:
+    claim = published_claim_by("JNIM")
+    services.source_update(source=claim.claimant, by=None, name="JNIM Media")
+    page = login("editor")
+    page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
+    panel = page.locator("section.vf-changed")
+    expect(panel).to_contain_text("Changed since publication")
+    expect(panel.locator("tr", has_text="Claimant")).to_contain_text(re.compile("JNIM.*JNIM Media"))
+    screenshots(page, "changed-since-publication")
+
+    panel.get_by_role("button", name=re.compile("Republish")).click()
+    expect(page.locator(".messagelist")).to_contain_text("republished")
+    expect(page.locator("section.vf-changed")).to_have_count(0)
+    screenshots(page, "republished")
+    frozen = Claim.objects.get(pk=claim.pk).published_review
+    assert frozen is not None and frozen["itemReviewed"]["author"]["name"] == "JNIM Media"
