@@ -4,6 +4,9 @@ Guards live here, on the server, so the admin, the API and any script obey the s
 rules: only editors give verdicts and publish; "confirmed" needs the figure
 corroborated (ANALYSIS.md section 5), judged afresh; publishing over an open
 conflict flag needs an override with a written reason, kept in the history.
+Publishing freezes the ClaimReview readers get (``claims.claimreview``); only a
+republish, with the changes it lets through in the history, or going back to review
+changes it.
 """
 
 from __future__ import annotations
