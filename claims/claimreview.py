@@ -221,7 +221,11 @@ def changes(published: dict[str, Any], current: dict[str, Any]) -> list[Change]:
 
 
 def changed_since_publication(claim: Claim) -> list[Change]:
-    """For a published claim: what its evidence says now that readers do not see yet."""
-    if claim.status != Claim.Status.PUBLISHED or claim.published_review is None:
+    """For a published claim: what its evidence says now that readers do not see yet.
+
+    A claim marked published past the services has no frozen review, and readers get
+    none: all of it is a change, which an editor's republish freezes.
+    """
+    if claim.status != Claim.Status.PUBLISHED:
         return []
-    return changes(claim.published_review, current_body(claim))
+    return changes(claim.published_review or {}, current_body(claim))

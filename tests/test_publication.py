@@ -30,7 +30,7 @@ from test_api import (  # noqa: F401  (fixtures)
     world,
 )
 
-from claims import services
+from claims import claimreview, services
 from claims.models import Claim
 
 HOSTILE = "JNIM</script><img src=x onerror=alert(1)>"
@@ -175,11 +175,17 @@ def test_back_to_review_unpublishes_and_a_new_publish_freezes_afresh(
     assert review["reviewRating"]["alternateName"] == "False"
 
 
-def test_a_claim_published_past_the_services_without_a_frozen_review_serves_none(
+def test_a_claim_published_past_the_services_serves_nothing_until_an_editor_republishes(
     world: World, as_editor: APIClient
 ) -> None:
     Claim.objects.filter(pk=world.claim.pk).update(status="published", verdict="false")
     assert as_editor.get(review_url(world.claim)).status_code == 404
+    claim = Claim.objects.select_related("claimant").get(pk=world.claim.pk)
+    assert ("Rating", "—", "False") in {
+        (c.what, c.before, c.after) for c in claimreview.changed_since_publication(claim)
+    }
+    assert step(as_editor, claim.pk, action="republish", override_reason="Both").status_code == 200
+    assert as_editor.get(review_url(world.claim)).json()["reviewRating"]["alternateName"] == "False"
 
 
 # --- Finding 3: safe to embed ---------------------------------------------------------------

@@ -1,11 +1,12 @@
 """A published claim in the browser: its review embedded in a page, and the desk's republish.
 
-Issue #15, finding 3: a CMS pastes the JSON-LD into ``<script type="application/ld+json">``. A source named
-``JNIM</script><img src=x onerror=alert(1)>`` used to come back raw: the browser ended
-the script at ``</script>``, made the image and ran its handler. Here Debian's Chromium
-loads a page built exactly so from the live server's answer, and the page must hold no
-image, open no dialog, and give back the exact name from ``JSON.parse``. Finding 2: an
-editor sees on the claim page what changed since publication and republishes it.
+Issue #15, finding 3: a CMS pastes the JSON-LD into ``<script type="application/ld+json">``.
+A source named ``JNIM</script><img src=x onerror=alert(1)>`` used to come back raw: the
+browser ended the script at ``</script>``, made the image and ran its handler. Here
+Debian's Chromium loads a page built exactly so from the live server's answer, and the
+page must hold no image, open no dialog, and give back the exact name from
+``JSON.parse``. Finding 2: an editor sees on the claim page what changed since
+publication and republishes it.
 """
 
 from __future__ import annotations
