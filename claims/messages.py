@@ -15,11 +15,19 @@ from typing import Any
 
 SUBJECT_MAX = 200
 _SLACK_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Bidirectional controls (embeddings, overrides, isolates, marks): one in a title turns
+# the rest of a subject line or a Slack message around ("‮evil.exe" shows as "exe.live").
+# Writes strip them from names; a row from before that, or written past the services,
+# still has them, and the message is built from whatever the row holds.
+_BIDI = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
 
 
 def one_line(text: str) -> str:
-    """Whitespace runs (newlines, tabs, control spaces) become single spaces."""
-    return " ".join(text.split())
+    """One line of plain text: bidi controls dropped, whitespace runs (newlines, tabs,
+    control spaces) made single spaces."""
+    return " ".join(text.translate(_BIDI).split())
 
 
 def slack_escape(text: str) -> str:

@@ -245,6 +245,10 @@ class Claim(models.Model):
         related_name="assigned_claims",
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # The ClaimReview the editor approved by publishing (claims.claimreview.review_body),
+    # served as it is until an editor republishes: later edits to the evidence never
+    # reach readers by themselves. Empty while the claim is not published.
+    published_review = models.JSONField(null=True, blank=True, editable=False)
     # Optimistic locking: every write states the version it read; a stale one is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

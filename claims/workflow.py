@@ -57,6 +57,15 @@ TRANSITIONS: dict[str, Transition] = {
             Status.PUBLISHED,
             "claims.publish_claim",
         ),
+        # Publishing freezes the ClaimReview readers get; republishing a published claim
+        # replaces it with what the evidence says now (the claim page lists the changes).
+        Transition(
+            "republish",
+            "Republish",
+            frozenset({Status.PUBLISHED}),
+            Status.PUBLISHED,
+            "claims.publish_claim",
+        ),
         Transition(
             "reopen",
             "Back to review",

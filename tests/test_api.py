@@ -378,7 +378,7 @@ def test_review_flow_and_a_fact_checker_cannot_give_a_verdict(
     assert published.status_code == 200
     body = published.json()
     assert body["status"] == "published" and body["published_at"]
-    assert body["available_transitions"] == ["reopen"]
+    assert body["available_transitions"] == ["republish", "reopen"]
     assert step(as_editor, pk, action="publish").status_code == 409  # already published
 
 

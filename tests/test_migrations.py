@@ -1,9 +1,11 @@
-"""Upgrading a database from before ANALYSIS.md (migration 0006) keeps what editors decided.
+"""Upgrading a database keeps what editors decided and what readers were shown.
 
-The flags of that time were keyed by the group as written, lower-cased, with a packed
-fingerprint; migrations 0007 and 0008 move them onto compared groups and plain
-fingerprints. A conflict an editor dismissed must stay dismissed through the upgrade
-and the first recheck after it, and nothing may be opened twice.
+From before ANALYSIS.md (migration 0006): the flags of that time were keyed by the
+group as written, lower-cased, with a packed fingerprint; migrations 0007 and 0008 move
+them onto compared groups and plain fingerprints. A conflict an editor dismissed must
+stay dismissed through the upgrade and the first recheck after it, and nothing may be
+opened twice. From before published reviews were frozen (0011): a published claim
+serves the same ClaimReview after the upgrade.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from rest_framework.test import APIClient
+from test_api import make_world
 
 from claims import services
-from claims.models import ConflictFlag
+from claims.models import Claim, ConflictFlag
 
 BEFORE = [("claims", "0006_flag_fingerprints_by_claim_id")]
 OLD = importlib.import_module("claims.migrations.0006_flag_fingerprints_by_claim_id")
@@ -82,3 +86,34 @@ def test_a_dismissed_conflict_stays_dismissed_through_the_upgrade(old_apps: Any)
     assert result is not None and not result.changed
     assert ConflictFlag.objects.get(pk=dismissed.pk).status == "dismissed"
     assert not ConflictFlag.objects.filter(status="open").exists()
+
+
+# --- 0011: published reviews frozen on upgrade ----------------------------------------------
+BEFORE_FREEZE = [("claims", "0010_desk_queue_and_search")]
+
+
+def test_claims_published_before_the_upgrade_serve_the_same_review_after_it(
+    transactional_db: None, editor: Any
+) -> None:
+    world = make_world()
+    claim = world.claim
+    for action in ("start_review", "give_verdict", "publish"):
+        claim = services.claim_transition(
+            claim=claim, action=action, version=claim.version, by=None,
+            verdict="disputed", override_reason="Both figures reported",
+        )  # fmt: skip
+    client = APIClient()
+    client.force_authenticate(editor)
+    url = f"/api/claims/{claim.pk}/claimreview/"
+    served = client.get(url).content
+    unpublished = services.claim_create(
+        by=None, event=world.event, claimant=world.wire, measure="killed",
+        group="Wagner fighters", count_text="five",
+    )  # fmt: skip
+
+    migrate(BEFORE_FREEZE)  # the column goes: as if published before 0011
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    assert client.get(url).content == served
+    assert Claim.objects.get(pk=claim.pk).published_review is not None
+    assert Claim.objects.get(pk=unpublished.pk).published_review is None

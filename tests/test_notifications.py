@@ -182,6 +182,42 @@ def test_an_event_title_with_a_newline_does_not_break_the_email(editor: Any, set
     assert mail.outbox[0].subject == "[Verifier] Conflict: Two lines"
 
 
+def test_a_legacy_title_with_a_newline_and_bidi_controls_still_gets_both_messages_out(
+    webhook: Webhook, editor: Any
+) -> None:
+    """Issue #15, finding 7: such a title made the notification raise, dropping both."""
+    flag = open_conflict("Ambush near Mopti")
+    event = flag.event
+    # Written past the services (a row from before titles were normalised).
+    type(event).objects.filter(pk=event.pk).update(
+        title="Ambush\r\nBcc: x@evil.example \u202egnp.exe <!channel>"
+    )
+    ConflictFlag.objects.filter(pk=flag.pk).update(status="resolved")
+    services.claim_create(
+        by=None,
+        event=event,
+        claimant=services.source_create(by=None, name="Rusich", kind="party"),
+        measure="killed",
+        group="Wagner fighters",
+        count_text="more than 90",
+    )
+    services.recheck_event(event_id=event.pk)
+    new = ConflictFlag.objects.open().get(event=event)
+    mail.outbox.clear()
+
+    # The sweep sends what is due: the new flag's two messages (the first flag's later).
+    Notification.objects.exclude(flag=new).update(next_attempt_at=timezone.now() + timedelta(1))
+    Notification.objects.filter(flag=new).update(next_attempt_at=timezone.now())
+    assert notifications.deliver_due() == 2
+    assert {n.status for n in Notification.objects.filter(flag=new)} == {"sent"}
+    [message] = mail.outbox
+    assert message.subject == "[Verifier] Conflict: Ambush Bcc: x@evil.example gnp.exe <!channel>"
+    assert "Bcc" not in message.extra_headers and message.bcc == []
+    [body] = webhook.bodies
+    assert "\n" not in body["text"] and "\u202e" not in body["text"]
+    assert "gnp.exe &lt;!channel&gt;" in body["text"]
+
+
 def test_event_update_normalises_the_title_as_event_create_does(db: None) -> None:
     event = services.event_create(by=None, title="  Raid \n on   Mopti ")
     assert event.title == "Raid on Mopti"

@@ -26,7 +26,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from claims import selectors, services
+from claims import claimreview, selectors, services
 from claims.counts import describe
 from claims.models import Attribution, Claim, ConflictFlag, Corroboration, Credibility
 from claims.workflow import Verdict, available
@@ -377,6 +377,7 @@ def done_message(form: ReviewForm, claim: Claim) -> str:
         "start_review": "review started"
         + (", and it is assigned to you." if claim.assignee_id else "."),
         "publish": "published.",
+        "republish": "republished: readers now get the review as it stands.",
         "reopen": "back in review.",
     }.get(action, "done.")
 
@@ -421,6 +422,8 @@ def claim_page_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
         "event_flags_url": reverse("admin:claims_conflictflag_changelist")
         + f"?event__id__exact={claim.event_id}&status__exact=open",
         "claimant_url": reverse("admin:claims_source_change", args=[claim.claimant_id]),
+        # What readers do not see yet: edits since the review was frozen by publishing.
+        "publication_changes": claimreview.changed_since_publication(claim),
         "timeline": history.claim_timeline(claim),
         "here": request.get_full_path(),
     }

@@ -149,6 +149,15 @@ def clauses(model: type[Model], record: Any, previous: Any, names: Names) -> lis
     if "verification" in fields:
         state = record.verification
         said.append("sent {it} back to unverified" if state == "unverified" else f"{state} {{it}}")
+    # A publish or unpublish is said by the status; a new review on a claim that stays
+    # published is a republish. (None before it: frozen on upgrade, said nowhere.)
+    if (
+        "published_review" in fields
+        and "status" not in fields
+        and previous.published_review is not None
+        and record.published_review is not None
+    ):
+        said.append("republished {it}")
     if "assignee" in fields:
         said.append(
             f"assigned {{it}} to {value_words(record, 'assignee', names)}"
@@ -156,7 +165,8 @@ def clauses(model: type[Model], record: Any, previous: Any, names: Names) -> lis
             else "unassigned {it}"
         )
     for name in fields:
-        if name in {"status", "verdict", "verification", "assignee"} or name.startswith("history"):
+        quiet = {"status", "verdict", "verification", "assignee", "published_review"}
+        if name in quiet or name.startswith("history"):
             continue
         label = getattr(model._meta.get_field(name), "verbose_name", name)
         if name in {"text", "quote", "explanation", "sides", "summary", "notes", "basis"}:

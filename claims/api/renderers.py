@@ -16,8 +16,41 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+# JSON meant to be pasted into an HTML page: inside <script type="application/ld+json">
+# the browser ends the script at the first "</script>" whatever JSON says, so "<" must
+# never appear raw ("</script><img onerror=…>" in a source's name would run). In JSON
+# text these characters occur only inside strings, where the \u escapes mean the same
+# characters: JSON.parse gives back the exact text. "&" and ">" too (HTML comments,
+# "<!--" and CDATA ends), and the line separators that older JavaScript refused.
+_EMBEDDABLE = {
+    b"<": b"\\u003c",
+    b">": b"\\u003e",
+    b"&": b"\\u0026",
+    "\u2028".encode(): b"\\u2028",
+    "\u2029".encode(): b"\\u2029",
+}
 
-class JSONLDRenderer(JSONRenderer):
+
+def embeddable(rendered: bytes) -> bytes:
+    """JSON text made safe to embed in an HTML <script> block, with the same meaning."""
+    for raw, escaped in _EMBEDDABLE.items():
+        rendered = rendered.replace(raw, escaped)
+    return rendered
+
+
+class EmbeddableJSONRenderer(JSONRenderer):
+    """JSON whose text never holds ``<``, ``>`` or ``&`` (see ``embeddable``)."""
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        return embeddable(super().render(data, accepted_media_type, renderer_context))
+
+
+class JSONLDRenderer(EmbeddableJSONRenderer):
     """For clients that ask for JSON-LD by name (Accept: application/ld+json)."""
 
     media_type = "application/ld+json"

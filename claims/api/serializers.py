@@ -465,7 +465,8 @@ def _text(help_text: str) -> serializers.CharField:
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
         TRANSITION_CHOICES,
-        help_text="start_review, give_verdict (editors), publish (editors), reopen (editors).",
+        help_text="start_review, give_verdict (editors), publish (editors), republish (editors: "
+        "a published claim's evidence changed), reopen (editors).",
     )
     verdict = serializers.ChoiceField(
         [v.value for v in Verdict], required=False, help_text="For give_verdict."

@@ -9,25 +9,23 @@ shown as GET shows it. Errors from any of these become JSON in ``claims.api.erro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims import services
+from claims import claimreview, services
 from claims.api import filters, querysets
 from claims.api import serializers as api
-from claims.api.claimreview import claim_review
 from claims.api.mixins import CSVListMixin, EditMixin, GuardedMixin
-from claims.api.renderers import ContentNegotiation, JSONLDRenderer
+from claims.api.renderers import ContentNegotiation, EmbeddableJSONRenderer, JSONLDRenderer
 from claims.api.schema import CLAIM_REVIEW_SCHEMA, operation, resource
 from claims.models import Attribution, Claim, ConflictFlag, Event, Source, Toll
 from claims.workflow import TRANSITIONS
@@ -168,9 +166,11 @@ class ClaimViewSet(EditMixin, ApiViewSet):
     @operation(
         summary="Take a review step",
         description="start_review (needs change_claim), give_verdict with a `verdict`, "
-        "publish (with `override_reason` when a conflict flag is open) and reopen: the last "
-        "three are for editors. A step the claim's status or the rules do not allow is a "
-        "409 that says why (e.g. “confirmed” without an independent verified source).",
+        "publish (with `override_reason` when a conflict flag is open), republish (a "
+        "published claim's ClaimReview is frozen: this lets later edits to its evidence "
+        "through) and reopen: the last four are for editors. A step the claim's status or "
+        "the rules do not allow is a 409 that says why (e.g. “confirmed” without an "
+        "independent verified source).",
         request=api.TransitionSerializer,
         response=api.ClaimSerializer,
         errors=(404, 409),
@@ -222,23 +222,26 @@ class ClaimViewSet(EditMixin, ApiViewSet):
 
     @operation(
         summary="ClaimReview (schema.org JSON-LD) of a published claim",
-        description="For a CMS to embed. 404 while the claim is not published.",
+        description="For a CMS to embed: the review as the editor published it (later edits "
+        "to the evidence appear only once an editor republishes). `<`, `>` and `&` come as "
+        "`\\u003c`, `\\u003e` and `\\u0026`, so the body can go into a "
+        '`<script type="application/ld+json">` as it is. 404 while the claim is not '
+        "published.",
         response=CLAIM_REVIEW_SCHEMA,
         errors=(404,),
         media_type="application/ld+json",
         etag=False,
     )
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, JSONLDRenderer])
+    @action(detail=True, methods=["get"], renderer_classes=[EmbeddableJSONRenderer, JSONLDRenderer])
     def claimreview(self, request: Request, pk: int | None = None) -> Response:
-        claim = get_object_or_404(
-            Claim.objects.select_related("claimant").prefetch_related(
-                Prefetch("attributions", Attribution.objects.select_related("source"))
-            ),
-            pk=self.kwargs["pk"],
-            status=Claim.Status.PUBLISHED,
+        # The frozen review only: a claim published past the services (raw SQL) without
+        # one has nothing approved to serve.
+        published = Claim.objects.filter(
+            status=Claim.Status.PUBLISHED, published_review__isnull=False
         )
-        body = claim_review(
-            claim,
+        claim = get_object_or_404(published.only("published_review"), pk=self.kwargs["pk"])
+        body = claimreview.document(
+            cast("dict[str, Any]", claim.published_review),
             url=request.build_absolute_uri(request.path),
             site_url=request.build_absolute_uri("/"),
         )

@@ -4,6 +4,9 @@ Guards live here, on the server, so the admin, the API and any script obey the s
 rules: only editors give verdicts and publish; "confirmed" needs the figure
 corroborated (ANALYSIS.md section 5), judged afresh; publishing over an open
 conflict flag needs an override with a written reason, kept in the history.
+Publishing freezes the ClaimReview readers get (``claims.claimreview``); only a
+republish, with the changes it lets through in the history, or going back to review
+changes it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims import selectors
+from claims import claimreview, selectors
 from claims.corroboration import Corroboration
 from claims.models import Attribution, Claim, ConflictFlag, Toll
 from claims.selectors import with_readable_times
@@ -37,6 +40,58 @@ def open_flags_for(claim: Claim) -> list[ConflictFlag]:
     """Open flags on which this claim's own figure is one of the sides."""
     flags = ConflictFlag.objects.open().filter(event_id=claim.event_id)
     return [f for f in flags if any(side.get("claim_id") == claim.pk for side in f.sides)]
+
+
+def _verdict(current: Claim, verdict: str, note: str) -> str:
+    """Check and set the verdict; returns the history's reason."""
+    if verdict not in {v.value for v in Verdict}:
+        raise ValidationError(
+            {"verdict": "Choose a verdict: confirmed, disputed, false or unverifiable."}
+        )
+    if verdict == Verdict.CONFIRMED:
+        corroboration, because = corroboration_now(current)
+        if corroboration != Corroboration.FIGURE_CORROBORATED:
+            raise TransitionNotAllowed(
+                "“Confirmed” needs the figure corroborated: a verified source "
+                f"independent of {current.claimant.origin} giving a figure that fits "
+                f"this one. Now it is {corroboration.replace('_', ' ')} ({because}) "
+                "Verify such a source first, or choose another verdict."
+            )
+    current.verdict = verdict
+    return f"Verdict: {verdict}" + (f" ({note})" if note else "")
+
+
+def _publication(current: Claim, action: str, override_reason: str, note: str) -> str:
+    """Publish or republish: freeze the ClaimReview readers get; returns the reason."""
+    if action == "republish":
+        changed = claimreview.changed_since_publication(current)
+        if not changed:
+            raise TransitionNotAllowed(
+                "Nothing readers see has changed since publication: there is nothing to republish."
+            )
+        # What this republish lets through, in the history (the diff is gone after it).
+        what = "; ".join(f"{c.what}: {c.before} → {c.after}" for c in changed)
+        reason = (f"{note}. " if note else "") + f"Changes: {what}"
+    else:
+        reason = note or "Publish"
+    flags = open_flags_for(current)
+    if flags:
+        if not override_reason.strip():
+            raise TransitionNotAllowed(
+                "This claim's figure is on an open conflict flag "
+                f"({flags[0].group_label} {flags[0].get_measure_display()}): "
+                f"{flags[0].explanation} Resolve it, or publish with an override "
+                "and a written reason."
+            )
+        reason = (
+            f"{'Republished' if action == 'republish' else 'Published'} over an open "
+            f"conflict flag. Override: {override_reason.strip()}"
+            + (f". {reason}" if action == "republish" else "")
+        )
+    if action == "publish":
+        current.published_at = timezone.now()
+    current.published_review = claimreview.current_body(current)
+    return reason
 
 
 @transaction.atomic
@@ -71,35 +126,13 @@ def claim_transition(
         )
     reason = note or transition.label
     if action == "give_verdict":
-        if verdict not in {v.value for v in Verdict}:
-            raise ValidationError(
-                {"verdict": "Choose a verdict: confirmed, disputed, false or unverifiable."}
-            )
-        if verdict == Verdict.CONFIRMED:
-            corroboration, because = corroboration_now(current)
-            if corroboration != Corroboration.FIGURE_CORROBORATED:
-                raise TransitionNotAllowed(
-                    "“Confirmed” needs the figure corroborated: a verified source "
-                    f"independent of {current.claimant.origin} giving a figure that fits "
-                    f"this one. Now it is {corroboration.replace('_', ' ')} ({because}) "
-                    "Verify such a source first, or choose another verdict."
-                )
-        current.verdict = verdict
-        reason = f"Verdict: {verdict}" + (f" ({note})" if note else "")
-    elif action == "publish":
-        flags = open_flags_for(current)
-        if flags:
-            if not override_reason.strip():
-                raise TransitionNotAllowed(
-                    "This claim's figure is on an open conflict flag "
-                    f"({flags[0].group_label} {flags[0].get_measure_display()}): "
-                    f"{flags[0].explanation} Resolve it, or publish with an override "
-                    "and a written reason."
-                )
-            reason = f"Published over an open conflict flag. Override: {override_reason.strip()}"
-        current.published_at = timezone.now()
+        reason = _verdict(current, verdict, note)
+    elif action in ("publish", "republish"):
+        reason = _publication(current, action, override_reason, note)
     elif action == "reopen":
+        # Unpublished: readers get nothing, and a later publish freezes afresh.
         current.published_at = None
+        current.published_review = None
     unassigned = current.assignee_id is None
     if action == "start_review" and unassigned and by is not None and by.is_authenticated:
         # Whoever starts the review of an unassigned claim has it ("Assigned to me").
