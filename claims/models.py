@@ -14,7 +14,6 @@ from simple_history.models import HistoricalRecords
 from claims.choices import Corroboration, Credibility, GroupClass, Measure, Qualifier
 
 
-
 def count_interval_constraints(prefix: str) -> list[models.CheckConstraint]:
     """low <= high (an open high is NULL), and no high without a low."""
     return [
