@@ -113,12 +113,16 @@ def parse_when(value: str, name: str) -> datetime | None:
             if day is None:
                 raise LineError(f"{name} “{shown(value)}” is not an ISO date or date-time")
             parsed = datetime(day.year, day.month, day.day)
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed, UTC)
+    except ValueError as exc:  # the shape of a date, not a date: "2024-02-30", year 0
+        raise LineError(f"{name} “{shown(value)}” is not a valid date ({exc})") from None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    try:
+        # Stored in UTC, and read back as a Python datetime: it must exist in both.
         return parsed.astimezone(UTC)
-    except (ValueError, OverflowError) as exc:
+    except OverflowError:
         raise LineError(
-            f"{name} “{shown(value)}” is not a date that can be stored ({exc})"
+            f"{name} “{shown(value)}” falls outside the years 1 to 9999 in UTC"
         ) from None
 
 

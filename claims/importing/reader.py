@@ -111,9 +111,10 @@ def parse_json_line(number: int, text: str) -> Line:
     try:
         row = json.loads(text)
     except json.JSONDecodeError as exc:
-        return Line(number, None, f"not valid JSON ({exc.msg} at column {exc.colno})")
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        return Line(number, None, f"not valid JSON ({exc})")
+        what = exc.msg.removesuffix(" at")  # "Invalid control character at"
+        return Line(number, None, f"not valid JSON ({what} at column {exc.colno})")
+    except ValueError:  # the one other refusal: an integer of more than 4,300 digits
+        return Line(number, None, "not valid JSON (a number too long to read)")
     if not isinstance(row, dict):
         return Line(number, None, "each line must be a JSON object")
     return Line(number, row)
