@@ -175,18 +175,30 @@ def import_file(path: Path) -> tuple[float, str, str]:
 
 
 def outcome(titles: set[str] | None = None) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """What the desk sees: the open flags, and each claim's corroboration."""
+    """What the desk sees: the open flags (their sides without database ids, which differ
+    from run to run, and so does the fingerprint made from them), each claim's
+    corroboration."""
     from claims.models import Claim, ConflictFlag
 
     flags = ConflictFlag.objects.open().select_related("event")
     claims = Claim.objects.select_related("event", "claimant")
     if titles is not None:
-        flags, claims = (
-            flags.filter(event__title__in=titles),
-            claims.filter(event__title__in=titles),
-        )
+        flags = flags.filter(event__title__in=titles)
+        claims = claims.filter(event__title__in=titles)
+    ids = {"key", "claim_id", "attribution_id"}
     return (
-        sorted((f.event.title, f.measure, f.group, f.fingerprint, f.explanation) for f in flags),
+        sorted(
+            (
+                f.event.title,
+                f.measure,
+                f.group,
+                f.explanation,
+                sorted(
+                    json.dumps({k: v for k, v in side.items() if k not in ids}) for side in f.sides
+                ),
+            )
+            for f in flags
+        ),
         sorted(
             (c.event.title, c.claimant.name, c.measure, c.group, c.count_text, c.corroboration)
             for c in claims
