@@ -12,10 +12,6 @@ the key; once it holds the event's lock to recheck, it deletes the key, so an ed
 that commits after that queues the next one. The key lapses after
 ``RECHECK_QUEUED_SECONDS``, which bounds how long a lost message holds an event up.
 
-A long write made of many commits (an import) can hold its rechecks
-(``rechecks_held``): each event it touched is queued once when it ends, instead of once
-per commit. The events stay marked meanwhile, so the sweep covers a process that dies.
-
 Notifications: each outbox row is queued for delivery once it has committed.
 
 If Redis is down the write has already committed with the event marked, or the
@@ -29,9 +25,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 
 from celery import current_app
 from django.conf import settings
@@ -81,23 +75,6 @@ class Breaker:
 breaker = Breaker(pause=float(getattr(settings, "ENQUEUE_PAUSE_SECONDS", 10)))
 
 
-# The events whose rechecks are held, while a ``rechecks_held`` block runs.
-_held: ContextVar[set[int] | None] = ContextVar("held_rechecks", default=None)
-
-
-@contextmanager
-def rechecks_held() -> Iterator[None]:
-    """Within the block, rechecks queued by commits are held; when it ends (however it
-    ends: what committed must be rechecked), each event is queued once."""
-    held: set[int] = set()
-    token = _held.set(held)
-    try:
-        yield
-    finally:
-        _held.reset(token)
-        enqueue_rechecks(held)
-
-
 def queued_key(event_id: int) -> str:
     return f"recheck-queued:{event_id}"
 
@@ -108,10 +85,6 @@ def _publish(task_name: str, args: list[int], countdown: float) -> None:
 
 def enqueue_rechecks(event_ids: Iterable[int]) -> int:
     """Queue a recheck for each event not already queued; returns how many were queued."""
-    held = _held.get()
-    if held is not None:
-        held.update(event_ids)
-        return 0
     queued = 0
     in_process = settings.TASKS_IN_PROCESS
     for event_id in sorted(set(event_ids)):
