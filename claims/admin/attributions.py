@@ -32,16 +32,7 @@ from .base import EXPORT_CHUNK, DeskAdmin, SavedThrough, bulk_action, button
 from .filters import SourceKindFilter, VerificationFilter
 from .forms import VersionedForm
 
-EDIT_FIELDS = [
-    "source",
-    "stance",
-    "disputes",
-    "quote",
-    "url",
-    "archive_url",
-    "published_at",
-    "count_text",
-]
+EDIT_FIELDS = list(services.ATTRIBUTION_FIELDS)  # the service's own list, in its order
 
 
 class AttributionForm(VersionedForm):

@@ -14,15 +14,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
+from claims import services
 from claims.models import Attribution, Claim, Credibility
 from claims.workflow import TRANSITIONS, Verdict
 
 from .forms import DeskForm, VersionedForm
 
-CLAIM_FORM_FIELDS = [
-    "event", "claimant", "text", "measure", "group", "group_class_override", "count_text",
-    "made_at",
-]  # fmt: skip
+CLAIM_FORM_FIELDS = list(services.CLAIM_FIELDS)  # the service's own list, in its order
 # Help that reads as help, never as this claim's data (it sits under the inputs).
 HELP = {
     "text": "Type or paste the statement as the claimant made it.",

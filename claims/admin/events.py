@@ -32,9 +32,7 @@ from . import display, tollchart
 from .base import EXPORT_CHUNK, DeskAdmin, SavedThrough, button, redirect_back
 from .forms import StampedForm
 
-EDIT_FIELDS = [
-    "title", "date", "date_end", "date_precision", "place", "region", "country", "summary",
-]  # fmt: skip
+EDIT_FIELDS = list(services.EVENT_FIELDS)  # the service's own list, in its order
 
 
 class EventForm(StampedForm):

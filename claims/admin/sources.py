@@ -25,7 +25,7 @@ from .base import DeskAdmin, SavedThrough
 from .forms import NewRowsFormSet, StampedForm
 from .refusals import refused_as_form_errors
 
-EDIT_FIELDS = ["name", "kind", "origin", "reliability", "url", "notes"]
+EDIT_FIELDS = list(services.SOURCE_FIELDS)  # the service's own list, in its order
 
 
 class SourceForm(StampedForm):

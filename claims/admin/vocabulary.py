@@ -15,7 +15,7 @@ from claims.models import GroupTerm
 from .base import DeskAdmin, SavedThrough
 from .forms import StampedForm
 
-EDIT_FIELDS = ["term", "group_class"]
+EDIT_FIELDS = list(services.GROUP_TERM_FIELDS)  # the service's own list, in its order
 
 
 class GroupTermForm(StampedForm):

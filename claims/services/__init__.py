@@ -16,6 +16,11 @@ from .common import (
     parse_count_field,
 )
 from .editing import (
+    ATTRIBUTION_FIELDS,
+    CLAIM_FIELDS,
+    EVENT_FIELDS,
+    GROUP_TERM_FIELDS,
+    SOURCE_FIELDS,
     attribution_create,
     attribution_update,
     claim_create,
@@ -52,6 +57,11 @@ from .review import (
 )
 
 __all__ = [
+    "ATTRIBUTION_FIELDS",
+    "CLAIM_FIELDS",
+    "EVENT_FIELDS",
+    "GROUP_TERM_FIELDS",
+    "SOURCE_FIELDS",
     "Actor",
     "ArticlePreview",
     "IngestResult",
