@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from claims import claimreview, selectors
@@ -94,6 +95,11 @@ def _publication(current: Claim, action: str, override_reason: str, note: str) -
     return reason
 
 
+def _locked_claims() -> QuerySet[Claim]:
+    """Claims to lock and edit; a time stored out of range reads as empty (claims.selectors)."""
+    return with_readable_times(Claim.objects.select_for_update())
+
+
 @transaction.atomic
 def claim_transition(
     *,
@@ -110,13 +116,8 @@ def claim_transition(
     if transition is None:
         raise TransitionNotAllowed(f"There is no review step called “{action}”.")
     require(by, transition.permission)
-    given = clean_input(note=note, override_reason=override_reason)
-    note, override_reason = given["note"], given["override_reason"]
-    current = (
-        with_readable_times(Claim.objects.select_for_update())
-        .select_related("claimant")
-        .get(pk=claim.pk)
-    )
+    note, override_reason = clean_input(note=note, override_reason=override_reason).values()
+    current = _locked_claims().select_related("claimant").get(pk=claim.pk)
     if current.version != version:
         raise StaleEdit(current, version)
     if current.status not in transition.sources:
@@ -153,7 +154,7 @@ def claim_assign(
 ) -> Claim:
     """Give a claim to a fact-checker or editor (or to nobody)."""
     require(by, "claims.assign_claim")
-    current = with_readable_times(Claim.objects.select_for_update()).get(pk=claim.pk)
+    current = _locked_claims().get(pk=claim.pk)
     if version is not None and current.version != version:
         raise StaleEdit(current, version)
     if assignee is not None:
@@ -254,7 +255,7 @@ def claim_set_credibility(
         raise ValidationError({"reason": "Say why you rate it so."})
     if credibility is not None and credibility not in range(1, 7):
         raise ValidationError({"credibility": "Credibility runs from 1 to 6."})
-    current = with_readable_times(Claim.objects.select_for_update()).get(pk=claim.pk)
+    current = _locked_claims().get(pk=claim.pk)
     if current.version != version:
         raise StaleEdit(current, version)
     current.credibility_override = credibility
