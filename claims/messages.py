@@ -13,21 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from claims.validation import single_line
+
 SUBJECT_MAX = 200
 _SLACK_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-# Bidirectional controls (embeddings, overrides, isolates, marks): one in a title turns
-# the rest of a subject line or a Slack message around ("‮evil.exe" shows as "exe.live").
-# Writes strip them from names; a row from before that, or written past the services,
-# still has them, and the message is built from whatever the row holds.
-_BIDI = dict.fromkeys(
-    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-)
-
-
-def one_line(text: str) -> str:
-    """One line of plain text: bidi controls dropped, whitespace runs (newlines, tabs,
-    control spaces) made single spaces."""
-    return " ".join(text.translate(_BIDI).split())
+# Writes already keep names on one line without control or bidi characters (one bidi
+# override turns the rest of a subject around: "‮evil.exe" shows as "exe.live"); a row
+# from before that, or written past the services, may not, and a message is built from
+# whatever the row holds, so it goes through the same ``single_line`` again.
 
 
 def slack_escape(text: str) -> str:
@@ -48,13 +41,13 @@ class FlagFacts:
 
 def summary(facts: FlagFacts) -> str:
     return (
-        f"Conflict on “{one_line(facts.event)}” ({facts.measure_label} of "
-        f"{one_line(facts.group)}): {facts.explanation}"
+        f"Conflict on “{single_line(facts.event)}” ({facts.measure_label} of "
+        f"{single_line(facts.group)}): {facts.explanation}"
     )
 
 
 def email(facts: FlagFacts, recipients: list[str]) -> dict[str, Any]:
-    subject = one_line(f"[Verifier] Conflict: {facts.event}")
+    subject = single_line(f"[Verifier] Conflict: {facts.event}")
     if len(subject) > SUBJECT_MAX:
         subject = subject[: SUBJECT_MAX - 1] + "…"
     return {

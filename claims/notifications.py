@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from claims import messages, queueing
 from claims.models import ConflictFlag, Notification
+from claims.validation import single_line
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ def deliver_due(*, limit: int = 100, budget_seconds: float = 30) -> int:
 def send_email(note: Notification) -> None:
     payload = note.payload
     EmailMessage(
-        subject=messages.one_line(payload["subject"]),
+        subject=single_line(payload["subject"]),
         body=payload["body"],
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=payload["to"],

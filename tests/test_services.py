@@ -132,6 +132,13 @@ def test_confirmed_needs_a_verified_independent_corroboration(
     )
     assert (c.status, c.verdict) == ("reviewed", "confirmed")
 
+    # The corroborating statement is then found wrong: "confirmed" is not published.
+    services.attribution_reject(attribution=other, by=factchecker, note="Misquoted")
+    with pytest.raises(services.TransitionNotAllowed, match="figure corroborated"):
+        services.claim_transition(claim=c, action="publish", version=c.version, by=editor)
+    c.refresh_from_db()
+    assert (c.status, c.published_review) == ("reviewed", None)
+
 
 REASON = (
     "Both figures are reported in the story, each attributed to its claimant, with a line "

@@ -50,20 +50,29 @@ def _verdict(current: Claim, verdict: str, note: str) -> str:
             {"verdict": "Choose a verdict: confirmed, disputed, false or unverifiable."}
         )
     if verdict == Verdict.CONFIRMED:
-        corroboration, because = corroboration_now(current)
-        if corroboration != Corroboration.FIGURE_CORROBORATED:
-            raise TransitionNotAllowed(
-                "“Confirmed” needs the figure corroborated: a verified source "
-                f"independent of {current.claimant.origin} giving a figure that fits "
-                f"this one. Now it is {corroboration.replace('_', ' ')} ({because}) "
-                "Verify such a source first, or choose another verdict."
-            )
+        _require_figure_corroborated(current)
     current.verdict = verdict
     return f"Verdict: {verdict}" + (f" ({note})" if note else "")
 
 
+def _require_figure_corroborated(current: Claim) -> None:
+    """ "Confirmed" stands only on the figure corroborated, judged now (ANALYSIS.md 5)."""
+    corroboration, because = corroboration_now(current)
+    if corroboration != Corroboration.FIGURE_CORROBORATED:
+        raise TransitionNotAllowed(
+            "“Confirmed” needs the figure corroborated: a verified source "
+            f"independent of {current.claimant.origin} giving a figure that fits "
+            f"this one. Now it is {corroboration.replace('_', ' ')} ({because}) "
+            "Verify such a source first, or choose another verdict."
+        )
+
+
 def _publication(current: Claim, action: str, override_reason: str, note: str) -> str:
     """Publish or republish: freeze the ClaimReview readers get; returns the reason."""
+    if current.verdict == Verdict.CONFIRMED:
+        # The evidence may have changed since the verdict (a source rejected, a new
+        # figure): readers must not get "confirmed" on what no longer corroborates it.
+        _require_figure_corroborated(current)
     if action == "republish":
         changed = claimreview.changed_since_publication(current)
         if not changed:
