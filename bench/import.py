@@ -240,8 +240,7 @@ def main() -> None:
         for round_ in range(args.rounds):
             fresh()
             start = time.perf_counter()
-            for path in singles:
-                import_file(path)
+            single_errors = sum(bool(import_file(path)[2]) for path in singles)
             times["one at a time"].append(time.perf_counter() - start)
             one_by_one = outcome(titles)
 
@@ -258,6 +257,7 @@ def main() -> None:
                     f"{'identical' if same else 'DIFFERENT'}"
                 )
                 checks.append(f"errors importing the good file: {err.strip() or 'none'}")
+                checks.append(f"lines refused one at a time: {single_errors}")
                 checks.append(
                     f"claims saved {saved()[0]} of {claims_in_good}: "
                     f"{'all' if saved()[0] == claims_in_good else 'MISSING SOME'}"
