@@ -41,37 +41,15 @@ os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6
 os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verifier.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from bench.database import empty_claims, setup_django  # noqa: E402
+
 LOGS = ROOT / "test-artifacts" / "bench"
 T0 = datetime(2024, 7, 27, tzinfo=UTC)
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname='verifier_bench'").fetchone():
-            conn.execute("CREATE DATABASE verifier_bench")
-
-
-def setup_django() -> None:
-    ensure_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def fresh() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE claims_conflictflag, claims_attribution, claims_claim, claims_source, "
-            "claims_event, claims_historicalconflictflag, claims_historicalattribution, "
-            "claims_historicalclaim, claims_historicalsource, claims_historicalevent CASCADE"
-        )
+    empty_claims()
     import redis
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()

@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ os.environ.pop("REDIS_URL", None)  # tasks in-process: the rechecks are part of 
 os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verifier.settings")
 os.environ.setdefault("LOG_LEVEL", "ERROR")
+
+from bench.database import empty_claims, setup_django  # noqa: E402
 
 GROUPS = ("soldiers", "civilians", "Wagner fighters")
 FIGURES = ("six", "at least 6", "7", "nearly 50", "84", "between 10 and 20", "several", "12")
@@ -64,34 +67,8 @@ BAD_LINES = [
 ]
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [DB]).fetchone():
-            conn.execute(f"CREATE DATABASE {DB}")
-
-
-def setup_django() -> None:
-    ensure_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def fresh() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE claims_conflictflag, claims_toll, claims_attribution, claims_claim, "
-            "claims_source, claims_event, claims_historicalconflictflag, claims_historicaltoll, "
-            "claims_historicalattribution, claims_historicalclaim, claims_historicalsource, "
-            "claims_historicalevent, claims_notification CASCADE"
-        )
+    empty_claims()
 
 
 def event_lines(rng: random.Random, number: int) -> list[dict[str, Any]]:
@@ -212,75 +189,80 @@ def saved() -> tuple[int, int]:
     return Claim.objects.count(), Attribution.objects.count()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="2,000 lines over 100 events")
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each, medians taken")
-    args = parser.parse_args()
-    setup_django()
-    from django.db import connection
+@dataclass
+class Workload:
+    """The file, the same file with every tenth line bad, and the sample imported alone."""
 
-    events = corpus(100 if args.quick else 500)
-    lines = [encode(line) for group in events for line in group]
-    sample = [encode(line) for group in events[::10] for line in group]
-    titles = {group[0]["event"] for group in events[::10]}
-    bad = with_bad_lines(lines)
-    claims_in_good = sum(1 for b in lines if b"claim_by" not in b)
-    bad_claims_lost = sum(1 for i in range(9, len(lines), 10) if b"claim_by" not in lines[i])
+    events: list[list[dict[str, Any]]]
+    lines: list[bytes] = field(init=False)
+    sample: list[bytes] = field(init=False)
+    titles: set[str] = field(init=False)
+    bad: list[bytes] = field(init=False)
 
-    times: dict[str, list[float]] = {"one at a time": [], "file": [], "file, every tenth bad": []}
-    checks: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        paths = {
-            "file": as_file(lines, folder, "good.jsonl"),
-            "file, every tenth bad": as_file(bad, folder, "bad.jsonl"),
-        }
-        singles = [as_file([b], folder, f"line-{i}.jsonl") for i, b in enumerate(sample)]
-        for round_ in range(args.rounds):
-            fresh()
-            start = time.perf_counter()
-            single_errors = sum(bool(import_file(path)[2]) for path in singles)
-            times["one at a time"].append(time.perf_counter() - start)
-            one_by_one = outcome(titles)
+    def __post_init__(self) -> None:
+        self.lines = [encode(line) for group in self.events for line in group]
+        self.sample = [encode(line) for group in self.events[::10] for line in group]
+        self.titles = {group[0]["event"] for group in self.events[::10]}
+        self.bad = with_bad_lines(self.lines)
 
-            fresh()
-            seconds, _, err = import_file(paths["file"])
-            times["file"].append(seconds)
-            if round_ == 0:
-                same = outcome(titles) == one_by_one
-                flags = len(one_by_one[0])
-                checks.append(
-                    f"open flags and corroboration of the sample's {len(titles)} events after "
-                    f"the whole file {'==' if same else '!='} one line at a time "
-                    f"({flags} open flags, {len(one_by_one[1])} claims): "
-                    f"{'identical' if same else 'DIFFERENT'}"
-                )
-                checks.append(f"errors importing the good file: {err.strip() or 'none'}")
-                checks.append(f"lines refused one at a time: {single_errors}")
-                checks.append(
-                    f"claims saved {saved()[0]} of {claims_in_good}: "
-                    f"{'all' if saved()[0] == claims_in_good else 'MISSING SOME'}"
-                )
+    @property
+    def claims_in_good(self) -> int:
+        return sum(1 for b in self.lines if b"claim_by" not in b)
 
-            fresh()
-            seconds, _, err = import_file(paths["file, every tenth bad"])
-            times["file, every tenth bad"].append(seconds)
-            if round_ == 0:
-                reported = sum(1 for line in err.splitlines() if line.startswith("line "))
-                expected = claims_in_good - bad_claims_lost
-                checks.append(
-                    f"file with bad lines: {reported} of {len(lines) // 10} bad lines reported; "
-                    f"claims saved {saved()[0]} of {expected} good claim lines: "
-                    f"{'all' if saved()[0] == expected else 'MISSING SOME'}"
-                )
-        connection.close()
+    @property
+    def claims_in_bad(self) -> int:
+        """The good claim lines left in the file with bad lines (every tenth replaced)."""
+        lost = sum(1 for i in range(9, len(self.lines), 10) if b"claim_by" not in self.lines[i])
+        return self.claims_in_good - lost
 
-    counts = {"one at a time": len(sample), "file": len(lines), "file, every tenth bad": len(bad)}
+
+def checked_round(
+    work: Workload, singles: list[Path], paths: dict[str, Path], times: dict[str, list[float]]
+) -> list[str]:
+    """One round of the three imports, timed; what the first round checks, in words."""
+    fresh()
+    start = time.perf_counter()
+    single_errors = sum(bool(import_file(path)[2]) for path in singles)
+    times["one at a time"].append(time.perf_counter() - start)
+    one_by_one = outcome(work.titles)
+
+    fresh()
+    seconds, _, err = import_file(paths["file"])
+    times["file"].append(seconds)
+    same = outcome(work.titles) == one_by_one
+    good_saved = saved()[0]
+    checks = [
+        f"open flags and corroboration of the sample's {len(work.titles)} events after "
+        f"the whole file {'==' if same else '!='} one line at a time "
+        f"({len(one_by_one[0])} open flags, {len(one_by_one[1])} claims): "
+        f"{'identical' if same else 'DIFFERENT'}",
+        f"errors importing the good file: {err.strip() or 'none'}",
+        f"lines refused one at a time: {single_errors}",
+        f"claims saved {good_saved} of {work.claims_in_good}: "
+        f"{'all' if good_saved == work.claims_in_good else 'MISSING SOME'}",
+    ]
+
+    fresh()
+    seconds, _, err = import_file(paths["file, every tenth bad"])
+    times["file, every tenth bad"].append(seconds)
+    reported = sum(1 for line in err.splitlines() if line.startswith("line "))
+    bad_saved = saved()[0]
+    checks.append(
+        f"file with bad lines: {reported} of {len(work.lines) // 10} bad lines reported; "
+        f"claims saved {bad_saved} of {work.claims_in_bad} good claim lines: "
+        f"{'all' if bad_saved == work.claims_in_bad else 'MISSING SOME'}"
+    )
+    return checks
+
+
+def report(work: Workload, times: dict[str, list[float]], checks: list[str]) -> None:
+    counts = {"one at a time": len(work.sample), "file": len(work.lines)}
+    counts["file, every tenth bad"] = len(work.bad)
     print(
-        f"{len(lines):,} lines over {len(events)} events ({PER_EVENT} a line each: 12 claims, "
-        f"8 sources attached); the baseline imports {len(sample):,} of them one at a time. "
-        f"PostgreSQL, rechecks in-process, medians of {args.rounds} rounds.\n"
+        f"{len(work.lines):,} lines over {len(work.events)} events ({PER_EVENT} a line each: "
+        f"12 claims, 8 sources attached); the baseline imports {len(work.sample):,} of them "
+        f"one at a time. PostgreSQL, rechecks in-process, medians of "
+        f"{len(times['file'])} rounds.\n"
     )
     print("| import | lines | seconds (median) | lines/s | × baseline |")
     print("|---|---:|---:|---:|---:|")
@@ -295,6 +277,31 @@ def main() -> None:
     print(f"\nTarget at least 500 lines/s: {'met' if whole >= 500 else 'MISSED'} ({whole:,.0f}).")
     for check in checks:
         print(f"- {check}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 lines over 100 events")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each, medians taken")
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+
+    work = Workload(corpus(100 if args.quick else 500))
+    times: dict[str, list[float]] = {"one at a time": [], "file": [], "file, every tenth bad": []}
+    checks: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = {
+            "file": as_file(work.lines, folder, "good.jsonl"),
+            "file, every tenth bad": as_file(work.bad, folder, "bad.jsonl"),
+        }
+        singles = [as_file([b], folder, f"line-{i}.jsonl") for i, b in enumerate(work.sample)]
+        for round_ in range(args.rounds):
+            said = checked_round(work, singles, paths, times)
+            checks = said if round_ == 0 else checks
+        connection.close()
+    report(work, times, checks)
 
 
 if __name__ == "__main__":
