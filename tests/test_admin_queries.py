@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from conftest import need, on_postgres
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -289,8 +290,7 @@ def test_the_queue_shows_500_rows_a_page_at_a_time(editor: User) -> None:
 
 @pytest.mark.postgres
 def test_on_postgres_an_unfiltered_queue_is_not_counted(editor: User, monkeypatch: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL); CI runs on it")
+    need(on_postgres(), "PostgreSQL (set DATABASE_URL)")
     maker = Maker()
     grow_everything(maker, None, 60)
     with connection.cursor() as cursor:

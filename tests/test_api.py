@@ -115,6 +115,11 @@ def etag(client: APIClient, url: str) -> str:
     return response["ETag"]
 
 
+def edit(client: APIClient, url: str, data: dict[str, Any]) -> Any:
+    """PATCH as a client that read the object first: If-Match its current ETag."""
+    return client.patch(url, data, format="json", HTTP_IF_MATCH=etag(client, url))
+
+
 def error(response: Any) -> dict[str, Any]:
     assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
     body = response.json()
@@ -200,12 +205,7 @@ def test_a_count_phrase_without_a_count_is_400_naming_the_field(
     assert Claim.objects.count() == before
 
     url = f"/api/attributions/{world.corroboration.pk}/"
-    response = as_editor.patch(
-        url,
-        {"count_text": "heavy losses"},
-        format="json",
-        HTTP_IF_MATCH=etag(as_editor, url),
-    )
+    response = edit(as_editor, url, {"count_text": "heavy losses"})
     assert response.status_code == 400
     assert "“heavy losses” gives no count" in error(response)["fields"]["count_text"][0]
     world.corroboration.refresh_from_db()
@@ -216,12 +216,7 @@ def test_a_figure_too_large_to_store_is_400_on_count_text(
     world: World, as_editor: APIClient
 ) -> None:
     url = f"/api/claims/{world.claim.pk}/"
-    response = as_editor.patch(
-        url,
-        {"count_text": "99999999999999999999999"},
-        format="json",
-        HTTP_IF_MATCH=etag(as_editor, url),
-    )
+    response = edit(as_editor, url, {"count_text": "99999999999999999999999"})
     assert response.status_code == 400
     assert list(error(response)["fields"]) == ["count_text"]
 

@@ -20,6 +20,7 @@ from test_api import (  # noqa: F401  (fixtures)
     api_settings,
     as_editor,
     as_factchecker,
+    edit,
     error,
     etag,
     recheck,
@@ -56,12 +57,7 @@ def test_a_claim_shows_what_the_recheck_concluded(world: World, as_editor: APICl
 
 def test_rechecking_is_true_until_the_recheck_has_run(world: World, as_editor: APIClient) -> None:
     url = f"/api/claims/{world.claim.pk}/"
-    response = as_editor.patch(
-        url,
-        {"group_class_override": "civilians"},
-        format="json",
-        HTTP_IF_MATCH=etag(as_editor, url),
-    )
+    response = edit(as_editor, url, {"group_class_override": "civilians"})
     assert response.status_code == 200, response.content
     body = response.json()
     # The write is saved; what the recheck derives from it is not there yet.

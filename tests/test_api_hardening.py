@@ -18,7 +18,7 @@ import pytest
 from conftest import need, on_postgres
 from django.db import connection
 from rest_framework.test import APIClient
-from test_api import World, api_settings, as_editor, error, etag, world  # noqa: F401  (fixtures)
+from test_api import World, api_settings, as_editor, edit, error, etag, world  # noqa: F401  (fixtures)
 
 from claims.models import Claim, Event
 
@@ -42,19 +42,13 @@ def test_a_body_over_the_limit_is_413_in_json(world: World, as_editor: APIClient
     assert Claim.objects.count() == before
 
     url = f"/api/claims/{world.claim.pk}/"
-    response = as_editor.patch(
-        url, {"text": "y" * (3 * MB)}, format="json", HTTP_IF_MATCH=etag(as_editor, url)
-    )
+    response = edit(as_editor, url, {"text": "y" * (3 * MB)})
     assert response.status_code == 413
     # Under the body's limit, the field's own size limit (claims.validation) says no.
-    response = as_editor.patch(
-        url, {"text": "z" * (2 * MB)}, format="json", HTTP_IF_MATCH=etag(as_editor, url)
-    )
+    response = edit(as_editor, url, {"text": "z" * (2 * MB)})
     assert response.status_code == 400
     assert "at most 10,000 are kept here" in error(response)["fields"]["text"][0]
-    response = as_editor.patch(
-        url, {"text": "z" * 10_000}, format="json", HTTP_IF_MATCH=etag(as_editor, url)
-    )
+    response = edit(as_editor, url, {"text": "z" * 10_000})
     assert response.status_code == 200
 
 

@@ -158,15 +158,12 @@ def test_the_sweep_leaves_a_fresh_notification_to_its_task_for_a_moment(
     assert notifications.deliver_due() == 1
 
 
-def test_an_event_title_with_a_newline_does_not_break_the_email(editor: Any, settings: Any) -> None:
-    flag = open_conflict("Ambush near Mopti")
-    # Written past the services (an older row, a raw import): the email must still go.
-    type(flag.event).objects.filter(pk=flag.event_id).update(title="Ambush\nBcc: x@evil.example")
-    flag = open_conflict("Second ambush")
+def new_flag_under_legacy_title(flag: ConflictFlag, title: str) -> ConflictFlag:
+    """A new conflict on ``flag``'s event after its title was written past the services
+    (a row from before titles were normalised); the old flag is closed first."""
     event = flag.event
-    type(event).objects.filter(pk=event.pk).update(title="Two\r\nlines")
+    type(event).objects.filter(pk=event.pk).update(title=title)
     ConflictFlag.objects.filter(pk=flag.pk).update(status="resolved")
-    event.refresh_from_db()
     services.claim_create(
         by=None,
         event=event,
@@ -176,7 +173,14 @@ def test_an_event_title_with_a_newline_does_not_break_the_email(editor: Any, set
         count_text="more than 90",
     )
     services.recheck_event(event_id=event.pk)
-    new = ConflictFlag.objects.open().get(event=event)
+    return ConflictFlag.objects.open().get(event=event)
+
+
+def test_an_event_title_with_a_newline_does_not_break_the_email(editor: Any, settings: Any) -> None:
+    flag = open_conflict("Ambush near Mopti")
+    # Written past the services (an older row, a raw import): the email must still go.
+    type(flag.event).objects.filter(pk=flag.event_id).update(title="Ambush\nBcc: x@evil.example")
+    new = new_flag_under_legacy_title(open_conflict("Second ambush"), "Two\r\nlines")
     mail.outbox.clear()
     assert notifications.deliver(note(new, "email").pk).status == "sent"
     assert mail.outbox[0].subject == "[Verifier] Conflict: Two lines"
@@ -186,23 +190,10 @@ def test_a_legacy_title_with_a_newline_and_bidi_controls_still_gets_both_message
     webhook: Webhook, editor: Any
 ) -> None:
     """Issue #15, finding 7: such a title made the notification raise, dropping both."""
-    flag = open_conflict("Ambush near Mopti")
-    event = flag.event
-    # Written past the services (a row from before titles were normalised).
-    type(event).objects.filter(pk=event.pk).update(
-        title="Ambush\r\nBcc: x@evil.example \u202egnp.exe <!channel>"
+    new = new_flag_under_legacy_title(
+        open_conflict("Ambush near Mopti"),
+        "Ambush\r\nBcc: x@evil.example \u202egnp.exe <!channel>",
     )
-    ConflictFlag.objects.filter(pk=flag.pk).update(status="resolved")
-    services.claim_create(
-        by=None,
-        event=event,
-        claimant=services.source_create(by=None, name="Rusich", kind="party"),
-        measure="killed",
-        group="Wagner fighters",
-        count_text="more than 90",
-    )
-    services.recheck_event(event_id=event.pk)
-    new = ConflictFlag.objects.open().get(event=event)
     mail.outbox.clear()
 
     # The sweep sends what is due: the new flag's two messages (the first flag's later).

@@ -24,6 +24,7 @@ from test_api import (  # noqa: F401  (fixtures)
     api_settings,
     as_editor,
     as_factchecker,
+    edit,
     error,
     etag,
     step,
@@ -53,21 +54,11 @@ def publish(client: APIClient, claim: Claim) -> None:
 def edit_evidence_as_a_factchecker(world: World, client: APIClient) -> None:
     """What the security test did: all of it allowed, none of it reviewed."""
     url = f"/api/sources/{world.jnim.pk}/"
-    renamed = client.patch(
-        url,
-        {"name": "JNIM Media", "url": "https://jnim.example/new"},
-        format="json",
-        HTTP_IF_MATCH=etag(client, url),
-    )
+    renamed = edit(client, url, {"name": "JNIM Media", "url": "https://jnim.example/new"})
     assert renamed.status_code == 200, renamed.content
     asserts = world.claim.attributions.get(source=world.jnim)
     url = f"/api/attributions/{asserts.pk}/"
-    relinked = client.patch(
-        url,
-        {"url": "https://example.org/another-statement"},
-        format="json",
-        HTTP_IF_MATCH=etag(client, url),
-    )
+    relinked = edit(client, url, {"url": "https://example.org/another-statement"})
     assert relinked.status_code == 200, relinked.content
     added = client.post(
         "/api/attributions/",

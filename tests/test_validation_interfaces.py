@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
-from test_api import World, api_settings, as_editor, error, etag, world  # noqa: F401  (fixtures)
+from test_api import World, api_settings, as_editor, edit, error, etag, world  # noqa: F401  (fixtures)
 from test_ingest import ARTICLE, BASE_RAID, paste
 
 from claims import services
@@ -200,9 +200,7 @@ def test_names_edited_with_a_newline_are_stored_on_one_line(
     source = services.source_update(source=world.jnim, by=None, name="JNIM\r\nmedia")
     assert source.name == "JNIM media"
     url = f"/api/events/{event.pk}/"
-    response = as_editor.patch(
-        url, {"title": "Ambush on\r\nthe convoy"}, format="json", HTTP_IF_MATCH=etag(as_editor, url)
-    )
+    response = edit(as_editor, url, {"title": "Ambush on\r\nthe convoy"})
     assert response.status_code == 200, response.content
     assert Event.objects.get(pk=event.pk).title == "Ambush on the convoy"
 

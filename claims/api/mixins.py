@@ -100,6 +100,15 @@ class GuardedMixin:
             service(**{self.service_object: target}, **arguments)
         return self.respond(obj.pk, status=answer)
 
+    def act(
+        self, serializer: type[serializers.Serializer], service: Callable[..., Any]
+    ) -> Response:
+        """A detail action: the object (404 first), the body checked by ``serializer``,
+        then ``service`` called through ``guarded`` by the requesting user."""
+        obj = self.get_object()
+        data = self.valid(serializer, self.request)
+        return self.guarded(obj, service, by=self.request.user, **data)
+
     def respond(
         self, pk: Any, *, status: int = status.HTTP_200_OK, created: bool = False
     ) -> Response:

@@ -216,9 +216,7 @@ class ClaimViewSet(EditMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def credibility(self, request: Request, pk: int | None = None) -> Response:
-        claim = self.get_object()
-        data = self.valid(api.CredibilitySerializer, request)
-        return self.guarded(claim, services.claim_set_credibility, by=request.user, **data)
+        return self.act(api.CredibilitySerializer, services.claim_set_credibility)
 
     @operation(
         summary="ClaimReview (schema.org JSON-LD) of a published claim",
@@ -296,9 +294,7 @@ class AttributionViewSet(EditMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: int | None = None) -> Response:
-        attribution = self.get_object()
-        data = self.valid(api.NoteSerializer, request)
-        return self.guarded(attribution, services.attribution_verify, by=request.user, **data)
+        return self.act(api.NoteSerializer, services.attribution_verify)
 
     @operation(
         summary="Reject: the attribution is wrong (say why)",
@@ -309,9 +305,7 @@ class AttributionViewSet(EditMixin, ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: int | None = None) -> Response:
-        attribution = self.get_object()
-        data = self.valid(api.RejectSerializer, request)
-        return self.guarded(attribution, services.attribution_reject, by=request.user, **data)
+        return self.act(api.RejectSerializer, services.attribution_reject)
 
 
 # --- Conflict flags ---------------------------------------------------------------------------
@@ -351,9 +345,7 @@ class FlagViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: int | None = None) -> Response:
-        flag = self.get_object()
-        data = self.valid(api.ReasonSerializer, request)
-        return self.guarded(flag, services.flag_resolve, by=request.user, **data)
+        return self.act(api.ReasonSerializer, services.flag_resolve)
 
     @operation(
         summary="Dismiss: not a real conflict (say why)",
@@ -365,9 +357,7 @@ class FlagViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, pk: int | None = None) -> Response:
-        flag = self.get_object()
-        data = self.valid(api.ReasonSerializer, request)
-        return self.guarded(flag, services.flag_dismiss, by=request.user, **data)
+        return self.act(api.ReasonSerializer, services.flag_dismiss)
 
 
 # --- Tolls ------------------------------------------------------------------------------------
@@ -413,9 +403,7 @@ class TollViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: int | None = None, **kwargs: Any) -> Response:
-        toll = self.get_object()
-        data = self.valid(api.NoteSerializer, request)
-        return self.guarded(toll, services.toll_confirm, by=request.user, **data)
+        return self.act(api.NoteSerializer, services.toll_confirm)
 
     @operation(
         summary="Publish other numbers than the proposal (say why)",
@@ -426,6 +414,4 @@ class TollViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def override(self, request: Request, pk: int | None = None, **kwargs: Any) -> Response:
-        toll = self.get_object()
-        data = self.valid(api.TollOverrideSerializer, request)
-        return self.guarded(toll, services.toll_override, by=request.user, **data)
+        return self.act(api.TollOverrideSerializer, services.toll_override)
