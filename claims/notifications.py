@@ -1,6 +1,6 @@
 """Telling the desk about new conflict flags, so that no message is ever lost.
 
-An outbox: ``record_flag_opened`` writes a ``Notification`` row per channel (an email
+An outbox: ``record_flags_opened`` writes a ``Notification`` row per flag and channel (an email
 to the Editors; a Slack-compatible webhook POST when CONFLICT_WEBHOOK_URL is set) in
 the transaction that opens the flag, and queues its delivery after commit. ``deliver``
 sends one row and records the outcome on it: sent, or the error and when to try again.
@@ -19,7 +19,7 @@ import smtplib
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -64,29 +64,32 @@ def idempotency_key(flag: ConflictFlag, channel: str) -> str:
     return f"verifier-flag-{flag.pk}-opened-{channel}"
 
 
-def record_flag_opened(flag: ConflictFlag) -> list[Notification]:
-    """Call inside the transaction that opens ``flag``: its messages commit with it."""
-    facts = messages.FlagFacts(
-        flag_id=flag.pk,
-        event=flag.event.title,
-        measure=flag.measure,
-        measure_label=flag.get_measure_display(),
-        group=flag.group_label or flag.group,
-        explanation=flag.explanation,
-    )
+def record_flags_opened(flags: Iterable[ConflictFlag]) -> list[Notification]:
+    """Call inside the transaction that opens the flags: their messages commit with them."""
     due = timezone.now() + SWEEP_GRACE
-    rows = []
     recipients = editor_emails()
-    if recipients:
-        key = idempotency_key(flag, Notification.Channel.EMAIL)
-        payload = messages.email(facts, recipients)
-        rows.append(Notification(channel="email", payload=payload, idempotency_key=key))
-    if settings.CONFLICT_WEBHOOK_URL:
-        key = idempotency_key(flag, Notification.Channel.WEBHOOK)
-        payload = messages.webhook(facts, key)
-        rows.append(Notification(channel="webhook", payload=payload, idempotency_key=key))
+    rows = []
+    for flag in flags:
+        facts = messages.FlagFacts(
+            flag_id=flag.pk,
+            event=flag.event.title,
+            measure=flag.measure,
+            measure_label=flag.get_measure_display(),
+            group=flag.group_label or flag.group,
+            explanation=flag.explanation,
+        )
+        if recipients:
+            key = idempotency_key(flag, Notification.Channel.EMAIL)
+            payload = messages.email(facts, recipients)
+            rows.append(Notification(channel="email", payload=payload, idempotency_key=key))
+            rows[-1].flag = flag
+        if settings.CONFLICT_WEBHOOK_URL:
+            key = idempotency_key(flag, Notification.Channel.WEBHOOK)
+            payload = messages.webhook(facts, key)
+            rows.append(Notification(channel="webhook", payload=payload, idempotency_key=key))
+            rows[-1].flag = flag
     for row in rows:
-        row.flag, row.next_attempt_at = flag, due
+        row.next_attempt_at = due
     Notification.objects.bulk_create(rows)
     ids = [row.pk for row in rows]
     if ids:

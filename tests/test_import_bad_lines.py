@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from claims import services
-from claims.importing import lines as importing_lines
+from claims.importing import batch
 from claims.importing.reader import MAX_LINE_BYTES, nesting_depth
 from claims.management.commands import import_claims
 from claims.models import Claim, Event, Source
@@ -127,23 +128,53 @@ def test_a_database_refusal_is_reported_and_nothing_of_its_line_stays(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A DataError (here PostgreSQL's division by zero, standing for "timestamp out of
-    range") raised after the line's claim was written: the line is reported and its claim
-    rolled back; the import goes on with the next line."""
-    create = services.claim_create
+    range") raised after a batch's rows were written: the batch is redone line by line,
+    the line is reported and its claim rolled back; the lines around it go in."""
+    save = services.imported_save
 
-    def create_then_fail(**kwargs: object) -> Claim:
-        claim = create(**kwargs)  # type: ignore[arg-type]
-        if claim.claimant.name == "Bad":
+    def save_then_fail(**kwargs: Any) -> None:
+        save(**kwargs)
+        if any(claim.claimant.name == "Bad" for claim in kwargs["drafts"].claims):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1 / 0")
-        return claim
 
-    monkeypatch.setattr(importing_lines.services, "claim_create", create_then_fail)
+    monkeypatch.setattr(batch.services, "imported_save", save_then_fail)
     path = tmp_path / "claims.jsonl"
     path.write_bytes(b"\n".join([good(1), bad(), good(3)]))
     _, err = run_import(path)
     assert "line 2: refused by the database (division by zero)" in err
+    assert err.count("line ") == 1
     assert claimants() == {"Radio 1", "Radio 3"}
+
+
+def test_a_constraint_only_the_database_checks_in_a_batch_names_its_line(
+    tmp_path: Path,
+) -> None:
+    """A batch is validated without asking the database; a contradiction that gives no
+    figure and does not say what it disputes is refused by a database constraint, and the
+    line is reported with the constraint's own words while every other line goes in."""
+    path = tmp_path / "claims.jsonl"
+    attach = {"event": "Ambush", "measure": "killed", "claim_by": "Radio 1"}
+    lines = [
+        good(1),
+        json.dumps(attach | {"claimant": "Ministry", "stance": "contradicts"}).encode(),
+        json.dumps(
+            attach | {"claimant": "Army", "stance": "contradicts", "disputes": "event"}
+        ).encode(),
+        good(4),
+    ]
+    path.write_bytes(b"\n".join(lines))
+    _, err = run_import(path)
+    assert err.strip() == (
+        "line 2: __all__: A contradiction without a figure must say what it disputes: the "
+        "toll, the event, or who carried it out."
+    )
+    assert claimants() == {"Radio 1", "Radio 4"}
+    assert set(
+        Claim.objects.get(claimant__name="Radio 1").attributions.values_list(
+            "source__name", "stance"
+        )
+    ) == {("Radio 1", "asserts"), ("Army", "contradicts")}
 
 
 def test_many_bad_lines_among_many_good_ones_across_batches(

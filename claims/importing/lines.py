@@ -1,27 +1,25 @@
-"""One import line saved through ``claims.services``, or the reason it cannot be.
+"""One import line's fields read and checked, or the reason it cannot go in.
 
-``LineImporter.save`` takes a line's fields and returns what it did ("created",
-"linked" or "unchanged"); it raises ``LineError`` (or a service's ValidationError or
-PermissionDenied) for a line that cannot go in. The caller runs each call in its own
-savepoint, so nothing of a refused line stays. ``reason`` turns any of those, and a
-database error such as a value out of the database's range, into the sentence the
-import reports for the line.
+``parse`` turns a line's fields into a ``Row`` (known fields, one-line texts, choices,
+dates) and raises ``LineError`` for a line that cannot go in; ``claims.importing.batch``
+saves the rows. ``reason`` turns a refusal (``LineError``, a service's ValidationError
+or PermissionDenied, a database error such as a value out of the database's range)
+into the sentence the import reports for the line. Nothing here asks the database.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError
-from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from claims import services
-from claims.groups import normalise as group_key
-from claims.models import Attribution, Claim, Event, Measure, Source
+from claims.models import Attribution, Measure, Source
 
 REQUIRED = ("event", "claimant", "measure")
 KNOWN = {
@@ -147,141 +145,46 @@ def choice(fields: dict[str, str], name: str, allowed: list[str], default: str =
     return value
 
 
-class LineImporter:
-    """Saves lines as ``by`` (None: the system), matching events and sources by name."""
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A line's fields as text (every known field, "" when not given) and its choices."""
 
-    def __init__(self, by: Any = None) -> None:
-        self.by = by
+    fields: dict[str, str]
+    measure: str
+    stance: str
+    verification: str
+    disputes: str
+    group: str
+    published_at: datetime | None
 
-    def save(self, row: dict[str, Any]) -> str:
-        unknown = set(row) - KNOWN
-        if unknown:
-            names = sorted(shown(str(u), 40) for u in unknown)
-            raise LineError(f"unknown fields {names}; known: {sorted(KNOWN)}")
-        fields = {name: text_field(row, name) for name in KNOWN}
-        missing = [name for name in REQUIRED if not fields[name]]
-        if missing:
-            raise LineError(f"missing {', '.join(missing)}")
-        fields["measure"] = fields["measure"].replace(" ", "_")
-        measure = choice(fields, "measure", Measure.values)
-        stance = choice(fields, "stance", Attribution.Stance.values, Attribution.Stance.ASSERTS)
-        verification = choice(
+    @property
+    def asserts(self) -> bool:
+        """A claim by the line's claimant, rather than a source attached to someone's claim."""
+        return self.stance == Attribution.Stance.ASSERTS
+
+
+def parse(row: dict[str, Any]) -> Row:
+    """The line's fields checked one by one, or ``LineError`` naming the first wrong one."""
+    unknown = set(row) - KNOWN
+    if unknown:
+        names = sorted(shown(str(u), 40) for u in unknown)
+        raise LineError(f"unknown fields {names}; known: {sorted(KNOWN)}")
+    fields = {name: text_field(row, name) for name in KNOWN}
+    missing = [name for name in REQUIRED if not fields[name]]
+    if missing:
+        raise LineError(f"missing {', '.join(missing)}")
+    fields["measure"] = fields["measure"].replace(" ", "_")
+    return Row(
+        fields=fields,
+        measure=choice(fields, "measure", Measure.values),
+        stance=choice(fields, "stance", Attribution.Stance.values, Attribution.Stance.ASSERTS),
+        verification=choice(
             fields,
             "verification",
             Attribution.Verification.values,
             Attribution.Verification.UNVERIFIED,
-        )
-        disputes = choice(fields, "disputes", Attribution.Disputes.values)
-        group = fields["group"] or DEFAULT_GROUP
-        published_at = parse_when(fields["published_at"], "published_at")
-        event = self.event(fields)
-        source = self.source(fields)
-        if stance == Attribution.Stance.ASSERTS:
-            return self.claim(fields, event, source, measure, group, published_at, verification)
-        if not fields["claim_by"]:
-            raise LineError(
-                f"a {stance} line needs claim_by: the claimant of the claim it is about"
-            )
-        claim = self.claim_by(fields, event, measure, group)
-        if Attribution.objects.filter(claim=claim, source=source).exists():
-            return "unchanged"
-        attribution = services.attribution_create(
-            by=None,
-            claim=claim,
-            source=source,
-            stance=stance,
-            disputes=disputes,
-            quote=fields["quote"] or fields["text"],
-            url=fields["source_url"],
-            published_at=published_at,
-            count_text=fields["count_text"],
-            reason=f"Imported from {fields['source_url'] or 'a file'}",
-        )
-        self.verify(attribution, verification)
-        return "linked"
-
-    def claim(
-        self,
-        fields: dict[str, str],
-        event: Event,
-        source: Source,
-        measure: str,
-        group: str,
-        published_at: datetime | None,
-        verification: str,
-    ) -> str:
-        if not fields["count_text"]:
-            raise LineError("missing count_text")
-        count = services.parse_count_field(fields["count_text"])
-        existing = Claim.objects.filter(
-            event=event, claimant=source, measure=measure, count_text=count.phrase.strip()
-        )
-        if any(group_key(c.group) == group_key(group) for c in existing):
-            return "unchanged"
-        claim = services.claim_create(
-            by=None,
-            event=event,
-            claimant=source,
-            measure=measure,
-            group=group,
-            count_text=fields["count_text"],
-            text=fields["text"],
-            made_at=published_at,
-            url=fields["source_url"],
-            quote=fields["quote"] or fields["text"],
-            reason=f"Imported from {fields['source_url'] or 'a file'}",
-        )
-        self.verify(claim.attributions.get(source=source), verification)
-        return "created"
-
-    def claim_by(self, fields: dict[str, str], event: Event, measure: str, group: str) -> Claim:
-        """The claim an attribution line attaches to: by count as written, else the latest."""
-        claimant = Source.objects.filter(name=fields["claim_by"]).first()
-        candidates = (
-            Claim.objects.filter(event=event, claimant=claimant, measure=measure).order_by(
-                F("made_at").desc(nulls_last=True), "-id"
-            )
-            if claimant
-            else Claim.objects.none()
-        )
-        claims = [c for c in candidates if group_key(c.group) == group_key(group)]
-        wanted = fields["claim_count_text"]
-        if wanted:
-            claims = [c for c in claims if " ".join(c.count_text.split()) == wanted]
-        if not claims:
-            which = f" with the count “{shown(wanted)}”" if wanted else ""
-            raise LineError(
-                f"found no claim by “{shown(fields['claim_by'])}”{which} on "
-                f"“{shown(event.title)}” about {measure} {shown(group)}; import the claim first"
-            )
-        return claims[0]
-
-    def verify(self, attribution: Attribution, verification: str) -> None:
-        if verification == Attribution.Verification.VERIFIED:
-            services.attribution_verify(attribution=attribution, by=self.by, note="imported")
-        elif verification == Attribution.Verification.REJECTED:
-            services.attribution_reject(attribution=attribution, by=self.by, note="imported")
-
-    def event(self, fields: dict[str, str]) -> Event:
-        title = fields["event"]
-        event = Event.objects.filter(title=title).first()
-        if event is not None:
-            return event
-        start, end = parse_event_dates(fields["event_date"])
-        return services.event_create(
-            by=None,
-            title=title,
-            date=start,
-            date_end=end,
-            place=fields["place"],
-            reason="Imported",
-        )
-
-    def source(self, fields: dict[str, str]) -> Source:
-        source = Source.objects.filter(name=fields["claimant"]).first()
-        if source is not None:
-            return source
-        kind = fields["claimant_kind"] or DEFAULT_KIND
-        return services.source_create(
-            by=None, name=fields["claimant"], kind=kind, origin=fields["origin"], reason="Imported"
-        )
+        ),
+        disputes=choice(fields, "disputes", Attribution.Disputes.values),
+        group=fields["group"] or DEFAULT_GROUP,
+        published_at=parse_when(fields["published_at"], "published_at"),
+    )

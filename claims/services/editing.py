@@ -53,10 +53,31 @@ def clean_group(group: str) -> str:
     return group
 
 
-def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
-    # Model validation gives field-named messages for choices, lengths and constraints,
-    # before the database would refuse with a less helpful IntegrityError.
-    obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+def _full_clean(obj: Any, *, queries: bool = True) -> None:
+    """Model validation: field-named messages for choices, lengths and constraints, before
+    the database would refuse with a less helpful IntegrityError.
+
+    ``queries=False`` leaves out the checks that each ask the database (that related rows
+    exist, unique values, constraints: about twenty statements for a claim): a bulk write
+    (``services.imports``) leaves them to the database itself, and when it refuses, redoes
+    the rows one at a time with them, so the message still names the field.
+    """
+    relations = [f for f in obj._meta.concrete_fields if f.is_relation]
+    if queries:
+        # A row that refers to one built beside it (an import's new event) has no id to
+        # check yet: the two are saved together, the one it refers to first.
+        unsaved = [
+            f.name for f in relations if f.is_cached(obj) and _unsaved(f.get_cached_value(obj))
+        ]
+        obj.full_clean(exclude=unsaved, validate_unique=True, validate_constraints=True)
+    else:
+        obj.full_clean(
+            exclude=[f.name for f in relations], validate_unique=False, validate_constraints=False
+        )
+
+
+def _unsaved(related: Any) -> bool:
+    return related is not None and related.pk is None
 
 
 # --- Events ---------------------------------------------------------------------------------
@@ -70,12 +91,21 @@ def event_create(
     **fields: Any,
 ) -> Event:
     require(by, "claims.add_event")
+    event = event_build(title=title, date=date, **fields)
+    remember(event, by, reason)
+    event.save()
+    return event
+
+
+def event_build(
+    *, title: str, date: date | None = None, queries: bool = True, **fields: Any
+) -> Event:
+    """A new event, cleaned and validated but not saved (``event_create`` saves one, an
+    import many at once; ``queries``: see ``_full_clean``)."""
     _only(fields, EVENT_FIELDS, "event")
     # One line, single spaces, no bidi controls: a title heads pages and email subjects.
     event = Event(**clean_input(title=title, date=date, **fields))
-    _full_clean(event)
-    remember(event, by, reason)
-    event.save()
+    _full_clean(event, queries=queries)
     return event
 
 
@@ -114,15 +144,24 @@ def source_create(
 ) -> Source:
     """A new source, with the other names it goes by (``aliases``)."""
     require(by, "claims.add_source")
-    _only(fields, SOURCE_FIELDS, "source")
-    fields = clean_input(name=name, origin=origin, **fields)
-    fields["origin"] = fields["origin"] or fields["name"]
-    source = Source(kind=kind, **fields)
-    _full_clean(source)
+    source = source_build(name=name, kind=kind, origin=origin, **fields)
     _name_not_an_alias(source)
     remember(source, by, reason)
     source.save()
     _set_aliases(source, aliases, by=by, reason=reason)
+    return source
+
+
+def source_build(
+    *, name: str, kind: str, origin: str = "", queries: bool = True, **fields: Any
+) -> Source:
+    """A new source, cleaned and validated but not saved; its name is not yet checked
+    against other sources' aliases (``names_taken_by_aliases``)."""
+    _only(fields, SOURCE_FIELDS, "source")
+    fields = clean_input(name=name, origin=origin, **fields)
+    fields["origin"] = fields["origin"] or fields["name"]
+    source = Source(kind=kind, **fields)
+    _full_clean(source, queries=queries)
     return source
 
 
@@ -175,6 +214,13 @@ def _name_not_an_alias(source: Source) -> None:
             {"name": f"“{source.name}” is another name of the source “{other.source.name}”: "
                      "use that source, or remove the alias from it first."}
         )  # fmt: skip
+
+
+def names_taken_by_aliases(names: Iterable[str]) -> set[str]:
+    """Which of these new sources' names are another source's alias, in one query."""
+    keys = {name_key(name): name for name in names}
+    taken = SourceAlias.objects.filter(key__in=keys).values_list("key", flat=True)
+    return {keys[key] for key in taken}
 
 
 def _set_aliases(source: Source, aliases: Iterable[str], *, by: Actor, reason: str) -> None:
@@ -301,6 +347,46 @@ def claim_create(
     fact-checker can verify that the claimant really said it, with its link and quote.
     """
     require(by, "claims.add_claim")
+    claim, asserts = claim_build(
+        event=event,
+        claimant=claimant,
+        measure=measure,
+        group=group,
+        count_text=count_text,
+        text=text,
+        made_at=made_at,
+        url=url,
+        quote=quote,
+        group_class_override=group_class_override,
+    )
+    remember(claim, by, reason)
+    claim.save()
+    asserts.claim = claim  # now saved: the attribution takes its id
+    _full_clean(asserts)
+    remember(asserts, by, reason)
+    asserts.save()
+    mark_for_recheck([event.pk])
+    return claim
+
+
+def claim_build(
+    *,
+    event: Event,
+    claimant: Source,
+    measure: str,
+    group: str,
+    count_text: str,
+    text: str = "",
+    made_at: datetime | None = None,
+    url: str = "",
+    quote: str = "",
+    group_class_override: str = "",
+    queries: bool = True,
+) -> tuple[Claim, Attribution]:
+    """A new claim and its claimant's attribution, cleaned and validated, not saved.
+
+    The attribution is validated by field only: its claim has no id until it is saved.
+    """
     given = clean_input(group=group, text=text, made_at=made_at, quote=quote)
     text, made_at, quote = given["text"], given["made_at"], given["quote"]
     count = parse_count_field(count_text)
@@ -317,9 +403,7 @@ def claim_create(
         text=text,
         made_at=made_at,
     )
-    _full_clean(claim)
-    remember(claim, by, reason)
-    claim.save()
+    _full_clean(claim, queries=queries)
     asserts = Attribution(
         claim=claim,
         source=claimant,
@@ -328,11 +412,8 @@ def claim_create(
         url=url,
         published_at=made_at,
     )
-    _full_clean(asserts)
-    remember(asserts, by, reason)
-    asserts.save()
-    mark_for_recheck([event.pk])
-    return claim
+    _full_clean(asserts, queries=False)
+    return claim, asserts
 
 
 @transaction.atomic
@@ -418,6 +499,43 @@ def attribution_create(
     reason: str = "Created",
 ) -> Attribution:
     require(by, "claims.add_attribution")
+    attribution = attribution_build(
+        claim=claim,
+        source=source,
+        stance=stance,
+        quote=quote,
+        url=url,
+        archive_url=archive_url,
+        published_at=published_at,
+        count_text=count_text,
+        disputes=disputes,
+    )
+    remember(attribution, by, reason)
+    try:
+        with transaction.atomic():
+            attribution.save()
+    except IntegrityError as exc:  # a concurrent twin got there first
+        raise ValidationError(
+            {"source": "This source is already attributed on this claim."}
+        ) from exc
+    mark_for_recheck([claim.event_id])
+    return attribution
+
+
+def attribution_build(
+    *,
+    claim: Claim,
+    source: Source,
+    stance: str,
+    quote: str = "",
+    url: str = "",
+    archive_url: str = "",
+    published_at: datetime | None = None,
+    count_text: str = "",
+    disputes: str = "",
+    queries: bool = True,
+) -> Attribution:
+    """A new attribution, cleaned and validated, not saved (``queries``: see ``_full_clean``)."""
     given = clean_input(quote=quote, published_at=published_at)
     attribution = Attribution(
         claim=claim,
@@ -430,16 +548,7 @@ def attribution_create(
         published_at=given["published_at"],
     )
     _attribution_count(attribution, count_text)
-    _full_clean(attribution)
-    remember(attribution, by, reason)
-    try:
-        with transaction.atomic():
-            attribution.save()
-    except IntegrityError as exc:  # a concurrent twin got there first
-        raise ValidationError(
-            {"source": "This source is already attributed on this claim."}
-        ) from exc
-    mark_for_recheck([claim.event_id])
+    _full_clean(attribution, queries=queries)
     return attribution
 
 

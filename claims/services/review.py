@@ -185,7 +185,6 @@ def _verification(
     attribution: Attribution, by: Actor, state: str, note: str, version: int | None
 ) -> Attribution:
     require(by, "claims.verify_attribution")
-    note = clean_input(note=note)["note"]
     current = (
         with_readable_times(Attribution.objects.select_for_update())
         .select_related("claim")
@@ -193,16 +192,26 @@ def _verification(
     )
     if version is not None and current.version != version:
         raise StaleEdit(current, version)
-    current.verification = state
-    current.verification_note = note.strip()
-    current.verified_by = by if by is not None and by.is_authenticated else None
-    current.verified_at = timezone.now()
     current.version += 1
-    verb = "Verified" if state == Attribution.Verification.VERIFIED else "Rejected"
-    remember(current, by, f"{verb}: {note.strip()}" if note.strip() else verb)
+    remember(current, by, set_verification(current, by=by, state=state, note=note))
     current.save()
     mark_for_recheck([current.claim.event_id])
     return current
+
+
+def set_verification(attribution: Attribution, *, by: Actor, state: str, note: str) -> str:
+    """Give the attribution the fact-checker's verdict, in memory; the history's reason.
+
+    ``_verification`` saves it on a stored attribution; an import gives it to a new one.
+    """
+    require(by, "claims.verify_attribution")
+    note = clean_input(note=note)["note"].strip()
+    attribution.verification = state
+    attribution.verification_note = note
+    attribution.verified_by = by if by is not None and by.is_authenticated else None
+    attribution.verified_at = timezone.now()
+    verb = "Verified" if state == Attribution.Verification.VERIFIED else "Rejected"
+    return f"{verb}: {note}" if note else verb
 
 
 @transaction.atomic

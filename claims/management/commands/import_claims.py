@@ -23,8 +23,8 @@ creates nothing new. A bad line (not UTF-8, not JSON or nested too deep, over 1 
 date that cannot be stored, a value the services or the database refuse) is reported
 with its number and reason and nothing of it is saved; the other lines go in; the exit
 code is 1 when any line failed. Everything goes through claims.services, so the
-conflict pipeline runs as for edits. Reading is ``claims.importing.reader``, saving a
-line ``claims.importing.lines``; this command runs them line by line.
+conflict pipeline runs as for edits. Reading is ``claims.importing.reader``, checking
+a line ``claims.importing.lines``, saving a batch of lines ``claims.importing.batch``.
 """
 
 from __future__ import annotations
@@ -38,14 +38,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from claims.importing.lines import REFUSALS, LineImporter, reason
-from claims.importing.reader import FileUnreadable, Line, read_lines
+from claims.importing.batch import import_lines
+from claims.importing.reader import FileUnreadable, read_lines
 
-# Lines commit in batches, each line in its own savepoint inside: a refused line leaves
-# nothing behind, and an event's rechecks queued by the lines of one batch run after
-# its commit, so only the first finds work (the others see the mark cleared). Holding
-# them all to the import's end measured no faster on bench/import.py (the services'
-# writes are the cost), so they run per batch and the desk sees flags as batches land.
+# Lines are saved and committed in batches: each event a batch touches is rechecked
+# once after its commit, and the desk sees flags as batches land.
 BATCH = 500
 
 
@@ -69,13 +66,14 @@ class Command(BaseCommand):
             by = get_user_model().objects.filter(username=options["by"]).first()
             if by is None:
                 raise CommandError(f"No user “{options['by']}”.")
-        importer = LineImporter(by)
         outcomes: Counter[str] = Counter()
         try:
             for batch in batched(read_lines(path), BATCH):
                 with transaction.atomic():
-                    for line in batch:
-                        outcomes[self.import_line(importer, line)] += 1
+                    for number, done, error in import_lines(batch, by=by):
+                        if error:
+                            self.stderr.write(f"line {number}: {error}")
+                        outcomes[done] += 1
         except FileUnreadable as exc:
             raise CommandError(f"{path}: {exc}") from None
         failed, lines = outcomes["failed"], sum(outcomes.values())
@@ -85,15 +83,3 @@ class Command(BaseCommand):
         )
         if failed:
             raise CommandError(f"{failed} of {lines} lines failed; the rest went in.")
-
-    def import_line(self, importer: LineImporter, line: Line) -> str:
-        """Save one line in its own savepoint; report it and say "failed" if refused."""
-        if line.fields is None:
-            self.stderr.write(f"line {line.number}: {line.error}")
-            return "failed"
-        try:
-            with transaction.atomic():
-                return importer.save(line.fields)
-        except REFUSALS as exc:
-            self.stderr.write(f"line {line.number}: {reason(exc)}")
-            return "failed"
