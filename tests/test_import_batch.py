@@ -3,6 +3,7 @@ as saving each line alone, in a number of statements that does not grow with the
 
 from __future__ import annotations
 
+import contextlib
 import json
 from io import StringIO
 from pathlib import Path
@@ -30,19 +31,35 @@ def incident(prefix: str) -> list[dict[str, Any]]:
     ambush, raid, market = (f"{prefix} ambush", f"{prefix} raid", f"{prefix} market")
 
     def claim(event: str, who: str, count: str, when: str, **more: Any) -> dict[str, Any]:
-        return {"event": event, "claimant": f"{prefix} {who}", "measure": "killed",
-                "group": "soldiers", "count_text": count, "published_at": when, **more}  # fmt: skip
+        return {
+            "event": event,
+            "claimant": f"{prefix} {who}",
+            "measure": "killed",
+            "group": "soldiers",
+            "count_text": count,
+            "published_at": when,
+            **more,
+        }
 
     def on(event: str, who: str, by: str, stance: str, **more: Any) -> dict[str, Any]:
-        return {"event": event, "claimant": f"{prefix} {who}", "measure": "killed",
-                "group": "soldiers", "stance": stance, "claim_by": f"{prefix} {by}", **more}  # fmt: skip
+        return {
+            "event": event,
+            "claimant": f"{prefix} {who}",
+            "measure": "killed",
+            "group": "soldiers",
+            "stance": stance,
+            "claim_by": f"{prefix} {by}",
+            **more,
+        }
 
     return [
         claim(ambush, "Army", "at least 6", "2024-07-01T08:00:00Z", verification="verified"),
         claim(ambush, "Army", "9", "2024-07-02T08:00:00Z"),
         claim(ambush, "Rebels", "nearly 50", "2024-07-01T09:00:00Z", event_date="2024-06-30"),
         on(ambush, "Wire", "Army", "relays", count_text="9"),
-        on(ambush, "Radio", "Army", "corroborates", count_text="six", claim_count_text="at least 6"),
+        on(
+            ambush, "Radio", "Army", "corroborates", count_text="six", claim_count_text="at least 6"
+        ),
         on(ambush, "Monitor", "Rebels", "contradicts", count_text="7", verification="verified"),
         on(ambush, "Blog", "Rebels", "corroborates", verification="rejected"),
         claim(ambush, "Army", "9", "2024-07-02T08:00:00Z"),  # the same again: unchanged
@@ -65,10 +82,8 @@ def write(path: Path, lines: list[dict[str, Any]]) -> Path:
 def import_file(path: Path, *args: str) -> str:
     """The import's errors (its exit status is 1 when a line failed)."""
     err = StringIO()
-    try:
+    with contextlib.suppress(CommandError):
         call_command("import_claims", str(path), *args, stdout=StringIO(), stderr=err)
-    except CommandError:
-        pass
     return err.getvalue()
 
 
@@ -85,14 +100,33 @@ def outcome(prefix: str) -> dict[str, Any]:
     attributions = Attribution.objects.filter(claim__in=claims)
     return {
         "claims": sorted(
-            (name(c.event.title), name(c.claimant.name), c.count_text, c.count_low,
-             c.count_high, c.group, str(c.made_at), c.corroboration, c.credibility)  # fmt: skip
+            (
+                name(c.event.title),
+                name(c.claimant.name),
+                c.count_text,
+                c.count_low,
+                c.count_high,
+                c.group,
+                str(c.made_at),
+                c.corroboration,
+                c.credibility,
+            )
             for c in claims
         ),
         "attributions": sorted(
-            (name(a.claim.claimant.name), a.claim.count_text, name(a.source.name), a.stance,
-             a.count_text, a.disputes, a.verification, a.verification_note,
-             a.verified_by_id, a.quote, a.url)  # fmt: skip
+            (
+                name(a.claim.claimant.name),
+                a.claim.count_text,
+                name(a.source.name),
+                a.stance,
+                a.count_text,
+                a.disputes,
+                a.verification,
+                a.verification_note,
+                a.verified_by_id,
+                a.quote,
+                a.url,
+            )
             for a in attributions
         ),
         "flags": sorted(
@@ -160,14 +194,20 @@ def test_a_whole_file_gives_what_its_lines_one_at_a_time_give(
 
 
 def test_an_import_takes_as_many_statements_for_200_lines_as_for_20(tmp_path: Path) -> None:
+    def line(e: int, i: int) -> dict[str, Any]:
+        """Nine claims an event, and a source attached to the first."""
+        fields = {
+            "event": f"Attack {e}",
+            "claimant": f"Source {e}-{i}",
+            "measure": "killed",
+            "count_text": str(5 + i),
+        }
+        if i == 9:
+            fields |= {"stance": "corroborates", "claim_by": f"Source {e}-0"}
+        return fields
+
     def lines(events: range) -> list[dict[str, Any]]:
-        return [
-            {"event": f"Attack {e}", "claimant": f"Source {e}-{i}", "measure": "killed",
-             "count_text": str(5 + i), **({"stance": "corroborates", "claim_by": f"Source {e}-0"}
-                                          if i == 9 else {})}  # fmt: skip
-            for e in events
-            for i in range(10)
-        ]
+        return [line(e, i) for e in events for i in range(10)]
 
     statements = []
     for events in (range(2), range(2, 22)):

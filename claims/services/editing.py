@@ -156,7 +156,7 @@ def source_build(
     *, name: str, kind: str, origin: str = "", queries: bool = True, **fields: Any
 ) -> Source:
     """A new source, cleaned and validated but not saved; its name is not yet checked
-    against other sources' aliases (``names_taken_by_aliases``)."""
+    against other sources' aliases (``names_not_aliases``)."""
     _only(fields, SOURCE_FIELDS, "source")
     fields = clean_input(name=name, origin=origin, **fields)
     fields["origin"] = fields["origin"] or fields["name"]
@@ -210,17 +210,23 @@ def _name_not_an_alias(source: Source) -> None:
         taken = taken.exclude(source_id=source.pk)
     other = taken.select_related("source").first()
     if other is not None:
-        raise ValidationError(
-            {"name": f"“{source.name}” is another name of the source “{other.source.name}”: "
-                     "use that source, or remove the alias from it first."}
-        )  # fmt: skip
+        raise ValidationError({"name": _alias_taken(source.name, other.source.name)})
 
 
-def names_taken_by_aliases(names: Iterable[str]) -> set[str]:
-    """Which of these new sources' names are another source's alias, in one query."""
-    keys = {name_key(name): name for name in names}
-    taken = SourceAlias.objects.filter(key__in=keys).values_list("key", flat=True)
-    return {keys[key] for key in taken}
+def names_not_aliases(sources: Iterable[Source]) -> None:
+    """``_name_not_an_alias`` for many new sources in one query (an import's)."""
+    new = {name_key(source.name): source.name for source in sources}
+    taken = SourceAlias.objects.filter(key__in=new).select_related("source")
+    problems = [_alias_taken(new[alias.key], alias.source.name) for alias in taken]
+    if problems:
+        raise ValidationError({"name": problems})
+
+
+def _alias_taken(name: str, other: str) -> str:
+    return (
+        f"“{name}” is another name of the source “{other}”: "
+        "use that source, or remove the alias from it first."
+    )
 
 
 def _set_aliases(source: Source, aliases: Iterable[str], *, by: Actor, reason: str) -> None:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from claims.models import Attribution, Claim, Event, Source
 
 from .common import Actor, require
-from .editing import names_taken_by_aliases
+from .editing import names_not_aliases
 from .recheck import mark_for_recheck
 
 # Rows a statement: PostgreSQL takes at most 65,535 parameters in one, a claim has ~20.
@@ -50,9 +49,7 @@ def imported_save(*, by: Actor, drafts: Drafts) -> None:
     ):
         if rows:
             require(by, perm)
-    taken = names_taken_by_aliases(source.name for source in drafts.sources)
-    if taken:
-        raise ValidationError({"name": f"{sorted(taken)} are other sources' aliases."})
+    names_not_aliases(drafts.sources)
     for model, rows in (
         (Event, drafts.events),
         (Source, drafts.sources),
