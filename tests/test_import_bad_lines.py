@@ -195,3 +195,4 @@ def test_many_bad_lines_among_many_good_ones_across_batches(
 def test_nesting_depth_skips_brackets_inside_strings() -> None:
     assert nesting_depth('{"a": "[[[[{{{{", "b": [1, {"c": "]]]\\"[["}]}') == 3
     assert nesting_depth("[" * 50) == 50
+    assert nesting_depth("[" * 100_000, stop_above=20) == 21  # stops counting there

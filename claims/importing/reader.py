@@ -96,17 +96,21 @@ def _json_lines(handle: IO[bytes]) -> Iterator[Line]:
             yield parse_json_line(number, text)
 
 
-def nesting_depth(text: str) -> int:
-    """How deep JSON text nests, counted without parsing it (strings skipped)."""
+def nesting_depth(text: str, stop_above: int | None = None) -> int:
+    """How deep JSON text nests, counted without parsing it (strings skipped); the count
+    stops as soon as it passes ``stop_above`` (a line 100,000 deep need not be walked)."""
     depth = deepest = 0
-    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
+    for bracket in _BRACKETS.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if stop_above is not None and deepest > stop_above:
+                break
     return deepest
 
 
 def parse_json_line(number: int, text: str) -> Line:
-    if nesting_depth(text) > MAX_DEPTH:
+    if nesting_depth(text, stop_above=MAX_DEPTH) > MAX_DEPTH:
         return Line(number, None, f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
         row = json.loads(text)
