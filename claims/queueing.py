@@ -26,6 +26,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from itertools import batched
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -34,6 +36,7 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 RECHECK_TASK = "claims.tasks.recheck_event"
+RECHECKS_TASK = "claims.tasks.recheck_events"
 DELIVER_TASK = "claims.tasks.deliver_notification"
 
 
@@ -79,24 +82,24 @@ def queued_key(event_id: int) -> str:
     return f"recheck-queued:{event_id}"
 
 
-def _publish(task_name: str, args: list[int], countdown: float) -> None:
+def _publish(task_name: str, args: list[Any], countdown: float) -> None:
     current_app.tasks[task_name].apply_async(args=args, countdown=countdown)
 
 
 def enqueue_rechecks(event_ids: Iterable[int]) -> int:
     """Queue a recheck for each event not already queued; returns how many were queued."""
+    ids = sorted(set(event_ids))
+    if settings.TASKS_IN_PROCESS:
+        return _recheck_in_process(ids)
     queued = 0
-    in_process = settings.TASKS_IN_PROCESS
-    for event_id in sorted(set(event_ids)):
+    for event_id in ids:
         if not breaker.closed():
             continue
         key = queued_key(event_id)
         try:
-            if not in_process and not cache.add(key, 1, timeout=settings.RECHECK_QUEUED_SECONDS):
+            if not cache.add(key, 1, timeout=settings.RECHECK_QUEUED_SECONDS):
                 continue
-            _publish(
-                RECHECK_TASK, [event_id], 0 if in_process else settings.RECHECK_COALESCE_SECONDS
-            )
+            _publish(RECHECK_TASK, [event_id], settings.RECHECK_COALESCE_SECONDS)
         except Exception as exc:
             # The event stays marked in the database; the sweep will requeue it.
             breaker.failed(f"a recheck for event {event_id}", exc)
@@ -105,6 +108,21 @@ def enqueue_rechecks(event_ids: Iterable[int]) -> int:
         breaker.succeeded()
         queued += 1
     return queued
+
+
+# Events rechecked in one transaction when the tasks run in-process.
+IN_PROCESS_RECHECKS = 100
+
+
+def _recheck_in_process(event_ids: list[int]) -> int:
+    """No queue: the events are rechecked now, together (``services.recheck_events``)."""
+    for chunk in batched(event_ids, IN_PROCESS_RECHECKS):
+        try:
+            _publish(RECHECKS_TASK, [list(chunk)], 0)
+        except Exception:
+            # The events stay marked: the next write to them, or a sweep, rechecks them.
+            logger.exception("The in-process recheck of events %s failed", list(chunk))
+    return len(event_ids)
 
 
 def enqueue_deliveries(notification_ids: Iterable[int]) -> int:

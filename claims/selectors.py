@@ -13,6 +13,7 @@ wedges its event's recheck (issue #15). The services refuse such values since.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -209,20 +210,20 @@ def _attribution_statement(row: dict[str, Any], claim: Statement) -> Statement:
     )
 
 
-def claim_rows(event_id: int) -> QuerySet[Claim, dict[str, Any]]:
+def claim_rows(*event_ids: int) -> QuerySet[Claim, dict[str, Any]]:
     # No ORDER BY: the rules do not depend on order, and the database need not sort.
     return (
-        Claim.objects.filter(event_id=event_id)
+        Claim.objects.filter(event_id__in=event_ids)
         .order_by()
-        .values(*CLAIM_FIELDS, **_times("made_at"))
+        .values("event_id", *CLAIM_FIELDS, **_times("made_at"))
     )
 
 
-def attribution_rows(event_id: int) -> QuerySet[Attribution, dict[str, Any]]:
+def attribution_rows(*event_ids: int) -> QuerySet[Attribution, dict[str, Any]]:
     """The attributions that can bear on the analysis: one with a figure, a verified one,
     or a contradiction. Most others are links and quotes behind the claimant's figure."""
     return (
-        Attribution.objects.filter(claim__event_id=event_id)
+        Attribution.objects.filter(claim__event_id__in=event_ids)
         .filter(
             Q(count_low__isnull=False)
             | Q(verification=Attribution.Verification.VERIFIED)
@@ -235,15 +236,24 @@ def attribution_rows(event_id: int) -> QuerySet[Attribution, dict[str, Any]]:
 
 def event_statements(event_id: int, vocabulary: Vocabulary | None = None) -> list[Statement]:
     """Every claim of the event and the attributions that bear on it. Two queries."""
+    return events_statements([event_id], vocabulary)[event_id]
+
+
+def events_statements(
+    event_ids: Iterable[int], vocabulary: Vocabulary | None = None
+) -> dict[int, list[Statement]]:
+    """``event_statements`` of several events, by event, in the same two queries."""
     vocabulary = vocabulary or load_vocabulary()
-    claims: dict[int, Statement] = {}
-    for row in claim_rows(event_id):
+    found: dict[int, list[Statement]] = {event_id: [] for event_id in event_ids}
+    claims: dict[int, tuple[int, Statement]] = {}
+    for row in claim_rows(*found):
         group = vocabulary.resolve(row["group"], row["group_class_override"])
-        claims[row["id"]] = _claim_statement(row, group)
-    found = list(claims.values())
-    found += [
-        _attribution_statement(row, claims[row["claim_id"]]) for row in attribution_rows(event_id)
-    ]
+        claims[row["id"]] = (row["event_id"], _claim_statement(row, group))
+    for event_id, claim in claims.values():
+        found[event_id].append(claim)
+    for row in attribution_rows(*found):
+        event_id, claim = claims[row["claim_id"]]
+        found[event_id].append(_attribution_statement(row, claim))
     return found
 
 

@@ -47,7 +47,13 @@ from .ingest import (
     match_sources,
     propose_events,
 )
-from .recheck import RecheckResult, mark_for_recheck, recheck_event, requeue_stale_rechecks
+from .recheck import (
+    RecheckResult,
+    mark_for_recheck,
+    recheck_event,
+    recheck_events,
+    requeue_stale_rechecks,
+)
 from .review import (
     attribution_reject,
     attribution_verify,
@@ -106,6 +112,7 @@ __all__ = [
     "parse_count_field",
     "propose_events",
     "recheck_event",
+    "recheck_events",
     "requeue_stale_rechecks",
     "set_verification",
     "source_build",

@@ -6,6 +6,8 @@ row locked (SELECT ... FOR UPDATE) from before it reads the statements until it 
 stored the result and cleared the marker. So a change that commits while a recheck
 runs either was seen by it or leaves the marker set and queues another recheck.
 Running the recheck twice, or on two workers at once, changes nothing the second time.
+``recheck_events`` rechecks several events in one transaction (the in-process queue,
+after a commit that marked many); every step below reads and writes them together.
 
 What it stores, all from one ``claims.analysis.analyse`` call:
 - the event's conflict flags: new conflicts open a flag, changed ones are updated,
@@ -21,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,7 +38,7 @@ from claims.conflicts import Conflict, Statement
 from claims.models import Claim, ConflictFlag, Event, Toll
 from claims.notifications import record_flags_opened
 from claims.queueing import enqueue_rechecks, forget_queued
-from claims.selectors import event_statements
+from claims.selectors import events_statements
 from claims.tolls import TollProposal
 
 from .common import remember
@@ -124,17 +126,17 @@ class _Flags:
     settled: set[tuple[str, str, str]]  # closed by a person: (measure, group key, fingerprint)
 
 
-def _load_flags(event_id: int) -> _Flags:
-    flags = _Flags(open={}, settled=set())
+def _load_flags(event_ids: list[int]) -> dict[int, _Flags]:
+    flags = {event_id: _Flags(open={}, settled=set()) for event_id in event_ids}
     # Sides can hold thousands of statements and are only ever rewritten, never read here.
-    kept = ConflictFlag.objects.filter(event_id=event_id).exclude(
+    kept = ConflictFlag.objects.filter(event_id__in=event_ids).exclude(
         status=ConflictFlag.Status.RESOLVED, closed_by__isnull=True
     )
     for flag in kept.defer("sides"):
         if flag.status == ConflictFlag.Status.OPEN:
-            flags.open[(flag.measure, flag.group)] = flag
+            flags[flag.event_id].open[(flag.measure, flag.group)] = flag
         else:
-            flags.settled.add((flag.measure, flag.group, flag.fingerprint))
+            flags[flag.event_id].settled.add((flag.measure, flag.group, flag.fingerprint))
     return flags
 
 
@@ -174,44 +176,60 @@ def _fill_flag(flag: ConflictFlag, conflict: Conflict, mark: str, reason: str) -
     return flag
 
 
+@dataclass(slots=True)
+class _Changes:
+    """The flags one event's recheck opened, updated and resolved."""
+
+    opened: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+
+
 def _apply_flags(
-    event_id: int, analysis: EventAnalysis, flags: _Flags
-) -> tuple[list[int], list[int], list[int]]:
-    """Open, update and resolve flags so that they match the analysis."""
-    new, updated = [], []
-    for conflict, mark in analysis.conflicts:
-        flag = flags.open.pop(conflict.topic_key, None)
-        if flag is None:
-            if (*conflict.topic_key, mark) not in flags.settled:
-                flag = ConflictFlag(event_id=event_id, measure=conflict.measure)
-                flag.group = conflict.group.key
-                new.append(_fill_flag(flag, conflict, mark, "Opened by the recheck"))
-        elif (flag.fingerprint, flag.explanation) != (mark, conflict.explanation):
-            reason = "Counts changed; updated by the recheck"
-            if flag.fingerprint == mark:
-                reason = "Explanation reworded by the recheck"
-            _fill_flag(flag, conflict, mark, reason).save()
-            updated.append(flag.pk)
-    # A new event's first recheck opens its flags at once (bench/import.py).
-    opened = [flag.pk for flag in bulk_create_with_history(new, ConflictFlag)]
-    resolved = []
-    for flag in flags.open.values():
-        flag.status = ConflictFlag.Status.RESOLVED
-        flag.closed_at = timezone.now()
-        flag.resolution_note = AUTO_RESOLVED_NOTE
-        remember(flag, None, AUTO_RESOLVED_NOTE)
-        flag.save()
-        resolved.append(flag.pk)
-    return opened, updated, resolved
+    analyses: dict[int, EventAnalysis], flags: dict[int, _Flags]
+) -> dict[int, _Changes]:
+    """Open, update and resolve each event's flags so that they match its analysis."""
+    changes = {event_id: _Changes() for event_id in analyses}
+    new = []
+    for event_id, analysis in analyses.items():
+        kept = flags[event_id]
+        for conflict, mark in analysis.conflicts:
+            flag = kept.open.pop(conflict.topic_key, None)
+            if flag is None:
+                if (*conflict.topic_key, mark) not in kept.settled:
+                    flag = ConflictFlag(event_id=event_id, measure=conflict.measure)
+                    flag.group = conflict.group.key
+                    new.append(_fill_flag(flag, conflict, mark, "Opened by the recheck"))
+            elif (flag.fingerprint, flag.explanation) != (mark, conflict.explanation):
+                reason = "Counts changed; updated by the recheck"
+                if flag.fingerprint == mark:
+                    reason = "Explanation reworded by the recheck"
+                _fill_flag(flag, conflict, mark, reason).save()
+                changes[event_id].updated.append(flag.pk)
+        for flag in kept.open.values():
+            flag.status = ConflictFlag.Status.RESOLVED
+            flag.closed_at = timezone.now()
+            flag.resolution_note = AUTO_RESOLVED_NOTE
+            remember(flag, None, AUTO_RESOLVED_NOTE)
+            flag.save()
+            changes[event_id].resolved.append(flag.pk)
+    # New flags are opened together: an imported event's first recheck opens several.
+    for flag in bulk_create_with_history(new, ConflictFlag):
+        changes[flag.event_id].opened.append(flag.pk)
+    return changes
 
 
 # --- Apply: claims and tolls ------------------------------------------------------------------
-def _store_assessments(event_id: int, analysis: EventAnalysis) -> int:
+def _store_assessments(analyses: dict[int, EventAnalysis]) -> int:
     """Write each claim's derived fields where they changed; returns how many changed."""
     changed: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    stored = Claim.objects.filter(event_id=event_id).order_by().values_list("pk", *Claim.ASSESSED)
-    for pk, *before in stored:
-        a = analysis.claims.get(pk)
+    stored = (
+        Claim.objects.filter(event_id__in=analyses)
+        .order_by()
+        .values_list("pk", "event_id", *Claim.ASSESSED)
+    )
+    for pk, event_id, *before in stored:
+        a = analyses[event_id].claims.get(pk)
         if a is None:
             continue
         now = (
@@ -225,7 +243,7 @@ def _store_assessments(event_id: int, analysis: EventAnalysis) -> int:
         if tuple(before) != now:
             changed[now].append(pk)
     # Derived, not edited: no history rows, and updated_at (the edit time) is left alone.
-    # One UPDATE for the claims that get the same values: an event's claims share a few
+    # One UPDATE for the claims that get the same values: claims share a few
     # (bench/import.py: bulk_update's CASE per claim and field took 3× as long).
     for now, pks in changed.items():
         Claim.objects.filter(pk__in=pks).update(**dict(zip(Claim.ASSESSED, now, strict=True)))
@@ -251,13 +269,16 @@ def _toll_fields(proposal: TollProposal | None) -> dict[str, Any]:
     }
 
 
-def _store_tolls(event_id: int, analysis: EventAnalysis) -> None:
-    """Make the event's toll rows hold the current proposals (history on every change)."""
-    proposals = {p.topic_key: p for p in analysis.tolls}
-    existing = {(t.measure, t.group): t for t in Toll.objects.filter(event_id=event_id)}
+def _store_tolls(analyses: dict[int, EventAnalysis]) -> None:
+    """Make the events' toll rows hold the current proposals (history on every change)."""
+    proposals = {(e, *p.topic_key): p for e, analysis in analyses.items() for p in analysis.tolls}
+    existing = {
+        (t.event_id, t.measure, t.group): t for t in Toll.objects.filter(event_id__in=analyses)
+    }
     new: list[Toll] = []
     for key in sorted(set(proposals) | set(existing)):
-        toll = existing.get(key) or Toll(event_id=event_id, measure=key[0], group=key[1])
+        event_id, measure, group = key
+        toll = existing.get(key) or Toll(event_id=event_id, measure=measure, group=group)
         fields = _toll_fields(proposals.get(key))
         if toll.pk is not None and all(getattr(toll, k) == v for k, v in fields.items()):
             continue
@@ -272,8 +293,7 @@ def _store_tolls(event_id: int, analysis: EventAnalysis) -> None:
             new.append(toll)
         else:
             toll.save()
-    # An event's first recheck proposes all its tolls at once (bench/import.py: a
-    # third of that recheck's time went to saving them one by one).
+    # New tolls are proposed together: an imported event's first recheck proposes several.
     bulk_create_with_history(new, Toll)
 
 
@@ -320,43 +340,81 @@ def recheck_event(
         forget_queued(event_id)
         if marked is None and not force:
             return RecheckResult(event_id, checked=False)
-        try:
-            with transaction.atomic():  # a savepoint: an unreadable row undoes only this
-                opened, updated, resolved = _store_analysis(event_id)
-        except DataError:
-            # A row that cannot be read back (psycopg refuses a value PostgreSQL holds,
-            # written around the services): retrying cannot help, so log it and clear
-            # the mark rather than wedge the event. Times out of range are already read
-            # as unknown (claims.selectors); this is for whatever else cannot be read.
-            # Other errors (a bug, a lock timeout) still fail the task, which retries.
-            logger.exception("Event %s: a row could not be read; recheck skipped", event_id)
-            opened, updated, resolved = [], [], []
-        Event.objects.filter(pk=event_id).update(
-            needs_recheck_since=None, last_checked_at=timezone.now()
-        )
-        # Each new flag's email and webhook commit with it (an outbox): sent at least once.
-        if opened:
-            record_flags_opened(ConflictFlag.objects.filter(pk__in=opened).select_related("event"))
-    result = RecheckResult(event_id, tuple(opened), tuple(updated), tuple(resolved))
-    if result.changed:
-        logger.info(
-            "Event %s rechecked: %d opened, %d updated, %d resolved",
-            event_id,
-            len(opened),
-            len(updated),
-            len(resolved),
-        )
-    return result
+        return _recheck_locked([event_id])[0]
 
 
-def _store_analysis(event_id: int) -> tuple[list[int], list[int], list[int]]:
-    """Analyse the event's statements and store flags, assessments and tolls."""
-    flags = _load_flags(event_id)
-    analysis = analyse(event_statements(event_id), flags.settled)
-    opened, updated, resolved = _apply_flags(event_id, analysis, flags)
-    _store_assessments(event_id, analysis)
-    _store_tolls(event_id, analysis)
-    return opened, updated, resolved
+def recheck_events(*, event_ids: Iterable[int], force: bool = False) -> list[RecheckResult]:
+    """``recheck_event`` for several events at once, without waiting for a lull: their
+    rows read and written together, in one transaction that locks them in id order.
+
+    For the queue that runs in-process (no Redis), after a commit that marked many
+    events: an import's batch marks 25, and rechecking them one by one took 60 % of
+    bench/import.py's time. Workers recheck one event a task, as its edits settle.
+    """
+    ids = sorted({int(i) for i in event_ids})
+    with transaction.atomic():
+        limit_lock_wait()
+        marks = Event.objects.only("pk", "needs_recheck_since").select_for_update()
+        events = list(marks.filter(pk__in=ids).order_by("pk"))
+        for event_id in ids:
+            forget_queued(event_id)
+        todo = [e.pk for e in events if force or e.needs_recheck_since is not None]
+        skipped = [RecheckResult(e.pk, checked=False) for e in events if e.pk not in todo]
+        done = _recheck_locked(todo) if todo else []
+    return sorted(skipped + done, key=lambda result: result.event_id)
+
+
+def _recheck_locked(event_ids: list[int]) -> list[RecheckResult]:
+    """Analyse and store, clear the marks, record new flags' messages; events locked."""
+    changes = _store_guarded(event_ids)
+    Event.objects.filter(pk__in=event_ids).update(
+        needs_recheck_since=None, last_checked_at=timezone.now()
+    )
+    # Each new flag's email and webhook commit with it (an outbox): sent at least once.
+    opened = [pk for change in changes.values() for pk in change.opened]
+    if opened:
+        record_flags_opened(ConflictFlag.objects.filter(pk__in=opened).select_related("event"))
+    results = []
+    for event_id in event_ids:
+        c = changes[event_id]
+        result = RecheckResult(event_id, tuple(c.opened), tuple(c.updated), tuple(c.resolved))
+        if result.changed:
+            logger.info(
+                "Event %s rechecked: %d opened, %d updated, %d resolved",
+                event_id,
+                len(c.opened),
+                len(c.updated),
+                len(c.resolved),
+            )
+        results.append(result)
+    return results
+
+
+def _store_guarded(event_ids: list[int]) -> dict[int, _Changes]:
+    try:
+        with transaction.atomic():  # a savepoint: an unreadable row undoes only this
+            return _store_analyses(event_ids)
+    except DataError:
+        if len(event_ids) > 1:  # find the event that holds it: the others go on
+            return {e: c for event_id in event_ids for e, c in _store_guarded([event_id]).items()}
+        # A row that cannot be read back (psycopg refuses a value PostgreSQL holds,
+        # written around the services): retrying cannot help, so log it and clear
+        # the mark rather than wedge the event. Times out of range are already read
+        # as unknown (claims.selectors); this is for whatever else cannot be read.
+        # Other errors (a bug, a lock timeout) still fail the task, which retries.
+        logger.exception("Event %s: a row could not be read; recheck skipped", event_ids[0])
+        return {event_ids[0]: _Changes()}
+
+
+def _store_analyses(event_ids: list[int]) -> dict[int, _Changes]:
+    """Analyse each event's statements and store its flags, assessments and tolls."""
+    flags = _load_flags(event_ids)
+    statements = events_statements(event_ids)
+    analyses = {e: analyse(statements[e], flags[e].settled) for e in event_ids}
+    changes = _apply_flags(analyses, flags)
+    _store_assessments(analyses)
+    _store_tolls(analyses)
+    return changes
 
 
 def requeue_stale_rechecks(*, older_than: timedelta | None = None) -> int:
