@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -15,15 +16,16 @@ logger = logging.getLogger(__name__)
 
 # Connection trouble is worth retrying with backoff and jitter; a bug is not.
 TRANSIENT = (DatabaseOperationalError, BrokerOperationalError, ConnectionError, TimeoutError)
+RECHECK_RETRIES: dict[str, Any] = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
-@shared_task(
-    autoretry_for=TRANSIENT,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(**RECHECK_RETRIES)
 def recheck_event(event_id: int, force: bool = False) -> dict[str, object] | None:
     """Make one event's conflict flags match its counts (``force``: even if not marked).
 
@@ -49,13 +51,7 @@ def recheck_event(event_id: int, force: bool = False) -> dict[str, object] | Non
     }
 
 
-@shared_task(
-    autoretry_for=TRANSIENT,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(**RECHECK_RETRIES)
 def recheck_events(event_ids: list[int]) -> list[int]:
     """The in-process queue's recheck of the events one commit marked (no lull to wait
     for: nothing else runs meanwhile). Returns the events rechecked."""
