@@ -215,7 +215,7 @@ def _apply_flags(
             changes[event_id].resolved.append(flag.pk)
     # New flags are saved together: an imported event's first recheck opens several
     # (saved one by one, bench/import.py --quick took 1.19× as long).
-    for flag in bulk_create_with_history(new, ConflictFlag):
+    for flag in bulk_create_with_history(new, ConflictFlag) if new else []:
         changes[flag.event_id].opened.append(flag.pk)
     return changes
 
@@ -296,7 +296,8 @@ def _store_tolls(analyses: dict[int, EventAnalysis]) -> None:
             toll.save()
     # New tolls are saved together: an imported event's first recheck proposes several
     # (saved one by one, bench/import.py --quick took 1.38× as long).
-    bulk_create_with_history(new, Toll)
+    if new:
+        bulk_create_with_history(new, Toll)
 
 
 # --- The recheck ------------------------------------------------------------------------------
