@@ -166,7 +166,7 @@ def test_a_constraint_only_the_database_checks_in_a_batch_names_its_line(
     path.write_bytes(b"\n".join(lines))
     _, err = run_import(path)
     assert err.strip() == (
-        "line 2: __all__: A contradiction without a figure must say what it disputes: the "
+        "line 2: A contradiction without a figure must say what it disputes: the "
         "toll, the event, or who carried it out."
     )
     assert claimants() == {"Radio 1", "Radio 4"}

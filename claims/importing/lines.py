@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -71,7 +71,10 @@ def reason(exc: Exception) -> str:
     """The sentence reported for a refused line."""
     if isinstance(exc, ValidationError):
         if hasattr(exc, "message_dict"):
-            return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            return "; ".join(
+                " ".join(v) if k == NON_FIELD_ERRORS else f"{k}: {' '.join(v)}"
+                for k, v in exc.message_dict.items()
+            )
         return " ".join(exc.messages)
     if isinstance(exc, REFUSALS_BY_THE_DATABASE):
         # e.g. "timestamp out of range", "value too long for type character varying(300)"
