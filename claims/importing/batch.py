@@ -75,22 +75,23 @@ def import_lines(lines: Sequence[Line], *, by: Any = None) -> list[Outcome]:
         return outcomes
 
 
+# Where the ranks of the claims planned in a batch start: above any id a claim has.
+PLANNED = 1 << 62
+
+
 @dataclass
 class _Known:
     """A claim in the database or planned in this batch, as later lines look it up."""
 
     claim: Claim
-    # Its id; for a claim planned in this batch, above every id there is, in line
-    # order, as the id it will get (the latest claim is the default for ``claim_by``).
+    # Its id; for a claim planned in this batch, PLANNED and up in line order, as the
+    # ids they will get (the latest claim is the default for ``claim_by``).
     rank: int
 
     @property
     def latest_first(self) -> tuple[bool, datetime | None, int]:
         made = self.claim.made_at
         return (made is not None, made, self.rank)
-
-
-PLANNED = 1 << 62
 
 
 @dataclass
