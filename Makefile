@@ -82,6 +82,8 @@ typecheck: venv
 	$(VENV)/bin/mypy claims verifier
 
 check-deploy: venv ## manage.py check --deploy with production-like settings
+	@# On a fresh server the database is missing, and the checks ask it its version.
+	DJANGO_DEBUG=1 $(PY) manage.py ensure_database
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-$$(openssl rand -hex 32 2>/dev/null || date +%s%N)-not-a-real-key \
 	DJANGO_ALLOWED_HOSTS=verifier.example.org $(PY) manage.py check --deploy --fail-level WARNING
 

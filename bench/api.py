@@ -130,15 +130,6 @@ def database_url() -> str:
     return f"{PG}/{BENCH_DB}"
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
 def redis_up() -> bool:
     try:
         import redis
@@ -155,8 +146,10 @@ def setup_django() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "verifier.settings"
     sys.path.insert(0, str(ROOT))
     import django
+    from django.core.management import call_command
 
     django.setup()
+    call_command("ensure_database")
 
 
 MEASURES = ["killed", "injured", "missing", "abducted"]
@@ -227,11 +220,11 @@ def _fill(claims: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from bench.database import empty_claims
     from claims.models import Attribution, Claim, ConflictFlag, Event, Source
 
     with transaction.atomic():
-        for model in (ConflictFlag, Attribution, Claim, Source, Event):
-            model.objects.all().delete()
+        empty_claims()  # history and notifications too
         now = timezone.now()
         events = Event.objects.bulk_create(
             Event(title=f"Bench incident {i}", place="Mopti region", country="Mali")
@@ -471,7 +464,6 @@ def main() -> int:
     claims = args.claims or (10_000 if args.quick else 100_000)
     seconds = args.seconds or (4.0 if args.quick else 15.0)
 
-    ensure_database()
     setup_django()
     token, claim_id = seed(claims, force=args.reseed)
 

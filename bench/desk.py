@@ -45,13 +45,7 @@ def database_name(claims: int) -> str:
 
 def setup_django(claims: int) -> None:
     """Point Django at this size's database, creating the database if it is missing."""
-    import psycopg
-
-    name = database_name(claims)
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"{SERVER}/{name}"
+    os.environ["DATABASE_URL"] = f"{SERVER}/{database_name(claims)}"
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.pop("REDIS_URL", None)  # nothing is queued: the bench only reads
     os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -59,8 +53,10 @@ def setup_django(claims: int) -> None:
     sys.path.insert(0, str(ROOT))
     import django
     from django.conf import settings
+    from django.core.management import call_command
 
     django.setup()
+    call_command("ensure_database")
     # Development settings (static files from the finders), without DEBUG's query log.
     settings.DEBUG = False
 

@@ -78,18 +78,17 @@ def record_flags_opened(flags: Iterable[ConflictFlag]) -> list[Notification]:
             group=flag.group_label or flag.group,
             explanation=flag.explanation,
         )
+        sends = []  # (channel, payload, idempotency key)
         if recipients:
             key = idempotency_key(flag, Notification.Channel.EMAIL)
-            payload = messages.email(facts, recipients)
-            rows.append(Notification(channel="email", payload=payload, idempotency_key=key))
-            rows[-1].flag = flag
+            sends.append(("email", messages.email(facts, recipients), key))
         if settings.CONFLICT_WEBHOOK_URL:
             key = idempotency_key(flag, Notification.Channel.WEBHOOK)
-            payload = messages.webhook(facts, key)
-            rows.append(Notification(channel="webhook", payload=payload, idempotency_key=key))
-            rows[-1].flag = flag
-    for row in rows:
-        row.next_attempt_at = due
+            sends.append(("webhook", messages.webhook(facts, key), key))
+        rows += [
+            Notification(flag=flag, channel=c, payload=p, idempotency_key=k, next_attempt_at=due)
+            for c, p, k in sends
+        ]
     Notification.objects.bulk_create(rows)
     ids = [row.pk for row in rows]
     if ids:

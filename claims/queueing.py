@@ -116,12 +116,10 @@ IN_PROCESS_RECHECKS = 100
 
 def _recheck_in_process(event_ids: list[int]) -> int:
     """No queue: the events are rechecked now, together (``services.recheck_events``)."""
+    # A recheck that fails is logged by Celery and leaves its events marked: the next
+    # write to them rechecks them again.
     for chunk in batched(event_ids, IN_PROCESS_RECHECKS):
-        try:
-            _publish(RECHECKS_TASK, [list(chunk)], 0)
-        except Exception:
-            # The events stay marked: the next write to them, or a sweep, rechecks them.
-            logger.exception("The in-process recheck of events %s failed", list(chunk))
+        _publish(RECHECKS_TASK, [list(chunk)], 0)
     return len(event_ids)
 
 

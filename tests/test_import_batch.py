@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -18,7 +18,6 @@ from django.test.utils import CaptureQueriesContext
 
 from claims import services
 from claims.models import Attribution, Claim, ConflictFlag, Event, Source, Toll
-from claims.roles import FACT_CHECKERS
 
 pytestmark = pytest.mark.django_db
 
@@ -147,20 +146,13 @@ def outcome(prefix: str) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def checker() -> User:
-    user = User.objects.create_user("checker")
-    user.groups.add(Group.objects.get(name=FACT_CHECKERS))
-    return user
-
-
 def test_a_whole_file_gives_what_its_lines_one_at_a_time_give(
-    tmp_path: Path, checker: User
+    tmp_path: Path, factchecker: User
 ) -> None:
-    whole = import_file(write(tmp_path / "whole.jsonl", incident("A")), "--by", "checker")
+    whole = import_file(write(tmp_path / "whole.jsonl", incident("A")), "--by", "factchecker")
     alone = []
     for number, line in enumerate(incident("B"), start=1):
-        err = import_file(write(tmp_path / f"line-{number}.jsonl", [line]), "--by", "checker")
+        err = import_file(write(tmp_path / f"line-{number}.jsonl", [line]), "--by", "factchecker")
         alone += [e.replace("line 1:", f"line {number}:").replace("B ", "A ") for e in [err] if e]
 
     assert outcome("A") == outcome("B")
@@ -181,13 +173,13 @@ def test_a_whole_file_gives_what_its_lines_one_at_a_time_give(
     monitor = Attribution.objects.get(source__name="A Monitor")
     assert (monitor.verification, monitor.verified_by, monitor.verification_note) == (
         "verified",
-        checker,
+        factchecker,
         "imported",
     )
     record = monitor.history.get()
     assert (record.history_type, record.history_user, record.history_change_reason) == (
         "+",
-        checker,
+        factchecker,
         "Imported from a file. Verified: imported",
     )
     assert ConflictFlag.objects.filter(event__title="A ambush", status="open").exists()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
-from claims import choices, corroboration, counts, groups
+from claims import choices, corroboration, counts, groups, validation, workflow
 from claims.models import Attribution, Claim, ConflictFlag, Event, Source
 
 
@@ -137,3 +138,19 @@ def test_roles_come_back_after_the_database_is_emptied(transactional_db: None) -
 def test_each_choice_lists_exactly_its_rules_values(choices: Any, rule: Any) -> None:
     """The rules own the values; the database and the forms must not drift from them."""
     assert [(c.name, c.value) for c in choices] == [(r.name, r.value) for r in rule]
+
+
+def test_review_choices_list_exactly_the_workflows_values() -> None:
+    """As above for the review workflow; a claim without a verdict has the empty one."""
+    assert [(c.name, c.value) for c in Claim.Status] == [(r.name, r.value) for r in workflow.Status]
+    given = [(c.name, c.value) for c in Claim.Verdict if c != Claim.Verdict.NONE]
+    assert given == [(r.name, r.value) for r in workflow.Verdict]
+
+
+def test_single_line_sizes_are_the_columns_sizes() -> None:
+    """claims.validation (pure) repeats each column's size so that every interface
+    refuses an overlong name with the same words; it must not drift from the models."""
+    for model in apps.get_app_config("claims").get_models():
+        for field in model._meta.concrete_fields:
+            if field.name in validation.SINGLE_LINE and field.max_length:
+                assert validation.SINGLE_LINE[field.name] == field.max_length, (model, field)

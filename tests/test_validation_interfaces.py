@@ -106,7 +106,10 @@ def test_a_row_with_a_time_out_of_range_can_still_be_edited(world: World, editor
         claim=world.claim, version=claim["version"], by=editor, text="Corrected", made_at=None
     )
     assert (edited.text, edited.made_at) == ("Corrected", None)
-    services.attribution_verify(attribution=world.corroboration, by=editor, note="Checked")
+    verified = services.attribution_verify(
+        attribution=world.corroboration, by=editor, note="Checked"
+    )
+    assert verified.verification == Attribution.Verification.VERIFIED
 
 
 # --- Dates and times in range on every interface -------------------------------------------

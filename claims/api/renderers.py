@@ -21,13 +21,11 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 # never appear raw ("</script><img onerror=…>" in a source's name would run). In JSON
 # text these characters occur only inside strings, where the \u escapes mean the same
 # characters: JSON.parse gives back the exact text. "&" and ">" too (HTML comments,
-# "<!--" and CDATA ends), and the line separators that older JavaScript refused.
+# "<!--" and CDATA ends). DRF's JSONRenderer already escapes U+2028 and U+2029.
 _EMBEDDABLE = {
     b"<": b"\\u003c",
     b">": b"\\u003e",
     b"&": b"\\u0026",
-    "\u2028".encode(): b"\\u2028",
-    "\u2029".encode(): b"\\u2029",
 }
 
 

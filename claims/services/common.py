@@ -68,6 +68,15 @@ def clean_input(**values: Any) -> dict[str, Any]:
     return cleaned
 
 
+def required_text(field: str, value: str | None, missing: str) -> str:
+    """A reason or note that must be given: cleaned as ``clean_input`` cleans it, and
+    refused with ``missing`` when nothing is left (a note of control characters too)."""
+    text = clean_input(**{field: value or ""})[field].strip()
+    if not text:
+        raise ValidationError({field: missing})
+    return text
+
+
 def parse_count_field(phrase: str, *, field: str = "count_text") -> CountRange:
     """The interval for a count phrase, or a ValidationError that names the phrase."""
     phrase = validation.single_line(phrase or "")

@@ -145,7 +145,7 @@ def source_create(
     """A new source, with the other names it goes by (``aliases``)."""
     require(by, "claims.add_source")
     source = source_build(name=name, kind=kind, origin=origin, **fields)
-    _name_not_an_alias(source)
+    names_not_aliases([source])
     remember(source, by, reason)
     source.save()
     _set_aliases(source, aliases, by=by, reason=reason)
@@ -188,7 +188,7 @@ def source_update(
         setattr(source, name, value)
     source.origin = validation.single_line(source.origin) or source.name
     _full_clean(source)
-    _name_not_an_alias(source)
+    names_not_aliases([source])
     if aliases is not None:
         _set_aliases(source, aliases, by=by, reason=reason)
     remember(source, by, reason)
@@ -204,29 +204,19 @@ def source_update(
     return source
 
 
-def _name_not_an_alias(source: Source) -> None:
-    taken = SourceAlias.objects.filter(key=name_key(source.name))
-    if source.pk is not None:
-        taken = taken.exclude(source_id=source.pk)
-    other = taken.select_related("source").first()
-    if other is not None:
-        raise ValidationError({"name": _alias_taken(source.name, other.source.name)})
-
-
 def names_not_aliases(sources: Iterable[Source]) -> None:
-    """``_name_not_an_alias`` for many new sources in one query (an import's)."""
-    new = {name_key(source.name): source.name for source in sources}
-    taken = SourceAlias.objects.filter(key__in=new).select_related("source")
-    problems = [_alias_taken(new[alias.key], alias.source.name) for alias in taken]
+    """Refuse a source whose name is another source's alias, in one query (an import
+    checks all its new sources at once)."""
+    names = {name_key(source.name): source for source in sources}
+    taken = SourceAlias.objects.filter(key__in=names).select_related("source")
+    problems = [
+        f"“{names[alias.key].name}” is another name of the source “{alias.source.name}”: "
+        "use that source, or remove the alias from it first."
+        for alias in taken
+        if alias.source_id != names[alias.key].pk  # its own alias, being renamed to it
+    ]
     if problems:
         raise ValidationError({"name": problems})
-
-
-def _alias_taken(name: str, other: str) -> str:
-    return (
-        f"“{name}” is another name of the source “{other}”: "
-        "use that source, or remove the alias from it first."
-    )
 
 
 def _set_aliases(source: Source, aliases: Iterable[str], *, by: Actor, reason: str) -> None:

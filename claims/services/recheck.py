@@ -359,8 +359,7 @@ def recheck_events(*, event_ids: Iterable[int], force: bool = False) -> list[Rec
         limit_lock_wait()
         marks = Event.objects.only("pk", "needs_recheck_since").select_for_update()
         events = list(marks.filter(pk__in=ids).order_by("pk"))
-        for event_id in ids:
-            forget_queued(event_id)
+        # No "queued" keys to forget: the in-process queue sets none (claims.queueing).
         todo = [e.pk for e in events if force or e.needs_recheck_since is not None]
         skipped = [RecheckResult(e.pk, checked=False) for e in events if e.pk not in todo]
         done = _recheck_locked(todo) if todo else []

@@ -23,7 +23,15 @@ from claims.models import Attribution, Claim, ConflictFlag, Toll
 from claims.selectors import with_readable_times
 from claims.workflow import TRANSITIONS, Verdict
 
-from .common import Actor, StaleEdit, TransitionNotAllowed, clean_input, remember, require
+from .common import (
+    Actor,
+    StaleEdit,
+    TransitionNotAllowed,
+    clean_input,
+    remember,
+    require,
+    required_text,
+)
 from .recheck import mark_for_recheck
 
 
@@ -74,7 +82,10 @@ def _publication(current: Claim, action: str, override_reason: str, note: str) -
         # figure): readers must not get "confirmed" on what no longer corroborates it.
         _require_figure_corroborated(current)
     if action == "republish":
-        changed = claimreview.changed_since_publication(current)
+        # What readers would get now, compared with what they get: what is stored is
+        # exactly what was compared.
+        body = claimreview.current_body(current)
+        changed = claimreview.changes(current.published_review or {}, body)
         if not changed:
             raise TransitionNotAllowed(
                 "Nothing readers see has changed since publication: there is nothing to republish."
@@ -100,7 +111,8 @@ def _publication(current: Claim, action: str, override_reason: str, note: str) -
         )
     if action == "publish":
         current.published_at = timezone.now()
-    current.published_review = claimreview.current_body(current)
+        body = claimreview.current_body(current)  # with its publication date
+    current.published_review = body
     return reason
 
 
@@ -184,7 +196,7 @@ def claim_assign(
 def _verification(
     attribution: Attribution, by: Actor, state: str, note: str, version: int | None
 ) -> Attribution:
-    require(by, "claims.verify_attribution")
+    require(by, "claims.verify_attribution")  # before anything is read or locked
     current = (
         with_readable_times(Attribution.objects.select_for_update())
         .select_related("claim")
@@ -227,24 +239,21 @@ def attribution_reject(
     *, attribution: Attribution, by: Actor, note: str, version: int | None = None
 ) -> Attribution:
     """The fact-checker finds the attribution wrong; the reason is required."""
-    if not note or not note.strip():
-        raise ValidationError({"note": "Say why the attribution is rejected."})
+    note = required_text("note", note, "Say why the attribution is rejected.")
     return _verification(attribution, by, Attribution.Verification.REJECTED, note, version)
 
 
 def _close_flag(flag: ConflictFlag, by: Actor, status: str, reason: str) -> ConflictFlag:
     require(by, "claims.resolve_flag")
-    reason = clean_input(reason=reason or "")["reason"]
-    if not reason or not reason.strip():
-        raise ValidationError({"reason": "Say why the flag is closed."})
+    reason = required_text("reason", reason, "Say why the flag is closed.")
     current = ConflictFlag.objects.select_for_update().get(pk=flag.pk)
     if current.status != ConflictFlag.Status.OPEN:
         raise TransitionNotAllowed(f"This flag is already {current.get_status_display()}.")
     current.status = status
     current.closed_at = timezone.now()
     current.closed_by = by if by is not None and by.is_authenticated else None
-    current.resolution_note = reason.strip()
-    remember(current, by, f"{current.get_status_display().capitalize()}: {reason.strip()}")
+    current.resolution_note = reason
+    remember(current, by, f"{current.get_status_display().capitalize()}: {reason}")
     current.save()
     return current
 
@@ -268,9 +277,7 @@ def claim_set_credibility(
 ) -> Claim:
     """Override the proposed credibility (1 to 6) with a reason; None goes back to it."""
     require(by, "claims.give_verdict")
-    reason = clean_input(reason=reason or "")["reason"]
-    if not reason or not reason.strip():
-        raise ValidationError({"reason": "Say why you rate it so."})
+    reason = required_text("reason", reason, "Say why you rate it so.")
     if credibility is not None and credibility not in range(1, 7):
         raise ValidationError({"credibility": "Credibility runs from 1 to 6."})
     current = _locked_claims().get(pk=claim.pk)
@@ -279,7 +286,7 @@ def claim_set_credibility(
     current.credibility_override = credibility
     current.version += 1
     what = f"Credibility set to {credibility}" if credibility else "Credibility back to proposed"
-    remember(current, by, f"{what}: {reason.strip()}")
+    remember(current, by, f"{what}: {reason}")
     current.save()
     return current
 
@@ -312,17 +319,15 @@ def toll_confirm(*, toll: Toll, by: Actor, note: str = "") -> Toll:
 def toll_override(*, toll: Toll, low: int, best: int, high: int, reason: str, by: Actor) -> Toll:
     """An editor publishes other numbers than the proposal, with a reason."""
     require(by, "claims.confirm_toll")
-    reason = clean_input(reason=reason or "")["reason"]
-    if not reason or not reason.strip():
-        raise ValidationError({"reason": "Say why the toll differs from the proposal."})
+    reason = required_text("reason", reason, "Say why the toll differs from the proposal.")
     if not 0 <= low <= best <= high:
         raise ValidationError({"best": "An override needs 0 ≤ low ≤ best ≤ high."})
     current = _current_toll(toll)
     current.override_low, current.override_best, current.override_high = low, best, high
-    current.override_reason = reason.strip()
+    current.override_reason = reason
     current.confirmed = True
     current.confirmed_by = by if by is not None and by.is_authenticated else None
     current.confirmed_at = timezone.now()
-    remember(current, by, f"Overridden with {low} / {best} / {high}: {reason.strip()}")
+    remember(current, by, f"Overridden with {low} / {best} / {high}: {reason}")
     current.save()
     return current
