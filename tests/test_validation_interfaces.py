@@ -272,3 +272,13 @@ def test_a_reversed_range_is_refused_saying_how_to_write_it(
     )  # fmt: skip
     assert response.status_code == 400
     assert "Write it “5-10”" in error(response)["fields"]["count_text"][0]
+
+
+def test_a_rejection_whose_note_is_only_control_characters_is_refused(
+    world: World, editor: Any
+) -> None:
+    """The note is cleaned before it is judged: nothing left is no reason."""
+    with pytest.raises(ValidationError, match="Say why the attribution is rejected"):
+        services.attribution_reject(attribution=world.corroboration, by=editor, note="\x00\x07 ")
+    world.corroboration.refresh_from_db()
+    assert world.corroboration.verification == Attribution.Verification.UNVERIFIED
